@@ -1,0 +1,211 @@
+package io.asynccatalog;
+
+import io.asynccatalog.aws.AwsClients;
+import io.asynccatalog.aws.AwsEnvironment;
+import io.asynccatalog.aws.CatalogResources;
+import io.asynccatalog.aws.EmbeddedAws;
+import io.asynccatalog.aws.Provisioner;
+import io.asynccatalog.bus.Codecs;
+import io.asynccatalog.config.CatalogConfig;
+import io.asynccatalog.domain.ProductRequestParser;
+import io.asynccatalog.http.HttpVerticle;
+import io.asynccatalog.http.ProductRoutes;
+import io.asynccatalog.http.Readiness;
+import io.asynccatalog.ingest.EnqueueVerticle;
+import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.store.ProductTable;
+import io.asynccatalog.store.ReportBucket;
+import io.asynccatalog.worker.ConsumerVerticle;
+import io.asynccatalog.worker.SaverVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One running service: embedded AWS servers (local mode), AWS clients, resources, then the verticles — savers,
+ * consumers, the publisher and HTTP last, so that HTTP never accepts what nobody can serve. Stopping runs the same
+ * steps backwards: readiness down, HTTP drained, the publisher flushed, consumers stopped, savers finished.
+ */
+public final class CatalogApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogApp.class);
+
+  private final CatalogConfig config;
+  private final Readiness readiness = new Readiness();
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private EmbeddedAws embedded;
+  private Vertx vertx;
+  private AwsClients clients;
+  private CatalogResources resources;
+  private int httpPort;
+  private boolean closed;
+
+  private CatalogApp(CatalogConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts the service and returns once it is ready. {@code environment} null means: the embedded servers in local
+   * mode, the SDK's default chains in AWS mode. Must not be called on a Vert.x thread.
+   */
+  public static CatalogApp start(CatalogConfig config, AwsEnvironment environment) throws Exception {
+    CatalogApp app = new CatalogApp(config);
+    try {
+      app.run(environment);
+      return app;
+    } catch (Exception e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  private void run(AwsEnvironment environment) throws Exception {
+    AwsEnvironment env = environment != null ? environment : environmentFor(config);
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Codecs.register(vertx.eventBus());
+    clients = AwsClients.create(env, config.aws());
+    resources = new Provisioner(vertx, clients, env.region(), config.resources())
+        .resolve(config.provision())
+        .await(5, TimeUnit.MINUTES);
+    LOG.info("queue {}, dead-letter queue {}, table {}, bucket {}", resources.queueUrl(), resources.dlqUrl(),
+        resources.tableName(), resources.bucketName());
+    deployVerticles();
+    readiness.ready();
+    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode)", config.http().host(), httpPort,
+        config.mode().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private AwsEnvironment environmentFor(CatalogConfig config) throws Exception {
+    if (config.mode() == CatalogConfig.Mode.AWS) {
+      return AwsEnvironment.fromSdkDefaults();
+    }
+    EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new IllegalStateException(
+        "this build has no local AWS servers: set CATALOG_MODE=aws, or use the full jar for local mode"));
+    CatalogConfig.LocalPorts ports = config.localPorts();
+    embedded = factory.start(config.dataDir(), ports.sqs(), ports.dynamoDb(), ports.s3());
+    return AwsEnvironment.local(embedded.sqsEndpoint(), embedded.dynamoDbEndpoint(), embedded.s3Endpoint());
+  }
+
+  private void deployVerticles() throws Exception {
+    ProductQueue queue = new ProductQueue(clients.sqs(), resources.queueUrl(), resources.dlqUrl());
+    ProductTable table = new ProductTable(vertx, clients.dynamoDb(), resources.tableName());
+    ReportBucket reports = new ReportBucket(clients.s3(), resources.bucketName());
+    CatalogConfig.WorkerConfig worker = config.worker();
+
+    deploy(() -> new SaverVerticle(table, reports, config.resources().reportPrefix()), worker.saverInstances(),
+        worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
+    if (worker.consumerInstances() > 0) {
+      deploy(() -> new ConsumerVerticle(queue, worker, config.aws().callTimeout()), worker.consumerInstances(),
+          ThreadingModel.EVENT_LOOP);
+    }
+    deploy(() -> new EnqueueVerticle(queue, config.ingest()), config.ingest().instances(), ThreadingModel.EVENT_LOOP);
+    deployHttp(table, reports);
+  }
+
+  /** HTTP last. With port 0, one instance binds first and the others share the port it got. */
+  private void deployHttp(ProductTable table, ReportBucket reports) throws Exception {
+    ProductRequestParser parser = new ProductRequestParser(config.http().defaultCurrency());
+    long graceMs = config.shutdownGrace().toMillis();
+    AtomicReference<HttpVerticle> first = new AtomicReference<>();
+    CatalogConfig.HttpConfig http = config.http();
+    deploy(() -> {
+      HttpVerticle verticle = new HttpVerticle(http, () -> routes(parser, table, reports), readiness, graceMs);
+      first.set(verticle);
+      return verticle;
+    }, 1, ThreadingModel.EVENT_LOOP);
+    httpPort = first.get().actualPort();
+    if (http.instances() > 1) {
+      CatalogConfig.HttpConfig bound = new CatalogConfig.HttpConfig(http.host(), httpPort, http.instances(),
+          http.maxBodyBytes(), http.defaultCurrency());
+      deploy(() -> new HttpVerticle(bound, () -> routes(parser, table, reports), readiness, graceMs),
+          http.instances() - 1, ThreadingModel.EVENT_LOOP);
+    }
+  }
+
+  private ProductRoutes routes(ProductRequestParser parser, ProductTable table, ReportBucket reports) {
+    return new ProductRoutes(vertx, parser, table, reports, readiness, config.ingest().timeout());
+  }
+
+  private void deploy(java.util.function.Supplier<io.vertx.core.Deployable> factory, int instances,
+                      ThreadingModel model) throws Exception {
+    String id = vertx.deployVerticle(factory, new DeploymentOptions().setInstances(instances).setThreadingModel(model))
+        .await(1, TimeUnit.MINUTES);
+    deployments.push(id);
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public CatalogResources resources() {
+    return resources;
+  }
+
+  public AwsClients clients() {
+    return clients;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Orderly stop within the configured grace period (plus bounded time for the clients and local servers). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    readiness.notReady("stopping");
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + Duration.ofSeconds(2).toNanos();
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop(); // HTTP first, then the publisher, the consumers, the savers
+      long left = Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        vertx.undeploy(id).await(left, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("stopping deployment {} did not finish in time: {}", id, e.toString());
+      }
+    }
+    closeQuietly("Vert.x", () -> {
+      if (vertx != null) {
+        vertx.close().await(5, TimeUnit.SECONDS);
+      }
+    });
+    closeQuietly("AWS clients", () -> {
+      if (clients != null) {
+        clients.close();
+      }
+    });
+    closeQuietly("local AWS servers", () -> {
+      if (embedded != null) {
+        embedded.close();
+      }
+    });
+    LOG.info("AsyncCatalog stopped");
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void closeQuietly(String what, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      LOG.warn("closing {} failed: {}", what, e.toString());
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.asynccatalog;
+
+import io.asynccatalog.aws.EmbeddedAws;
+import io.asynccatalog.config.CatalogConfig;
+import io.asynccatalog.config.ConfigException;
+import io.asynccatalog.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry point. {@code java -jar async-catalog.jar} runs the service; {@code ... emulators} runs only the local
+ * AWS-compatible servers, in the foreground, for a service in AWS mode to use.
+ */
+public final class Main {
+  /** Ports the {@code emulators} command uses when the port keys are 0: the usual ones of these emulators. */
+  static final int EMULATOR_SQS_PORT = 9324;
+  static final int EMULATOR_DYNAMODB_PORT = 8000;
+  static final int EMULATOR_S3_PORT = 9000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    String command = args.length == 0 ? "serve" : args[0];
+    try {
+      switch (command) {
+        case "serve" -> serve(loadConfig());
+        case "emulators" -> emulators(loadConfig());
+        default -> {
+          System.err.println("usage: java -jar async-catalog.jar [serve|emulators]");
+          System.exit(2);
+        }
+      }
+    } catch (ConfigException e) {
+      LOG.error("start-up failed: {}", e.getMessage());
+      System.exit(1);
+    } catch (Exception e) {
+      LOG.error("start-up failed: {}", reason(e), e);
+      System.exit(1);
+    }
+  }
+
+  private static CatalogConfig loadConfig() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return ConfigLoader.load(vertx).await(30, TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void serve(CatalogConfig config) throws Exception {
+    CatalogApp app = CatalogApp.start(config, null);
+    stopOnSignal(app::close);
+  }
+
+  private static void emulators(CatalogConfig config) throws Exception {
+    EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new IllegalStateException(
+        "this build has no local AWS servers; use the full jar"));
+    CatalogConfig.LocalPorts ports = config.localPorts();
+    EmbeddedAws servers = factory.start(config.dataDir(),
+        or(ports.sqs(), EMULATOR_SQS_PORT), or(ports.dynamoDb(), EMULATOR_DYNAMODB_PORT), or(ports.s3(), EMULATOR_S3_PORT));
+    CountDownLatch stopped = new CountDownLatch(1);
+    stopOnSignal(() -> {
+      servers.close();
+      stopped.countDown();
+    });
+    System.out.println("Local AWS-compatible servers are running. Point a service in AWS mode at them with:");
+    System.out.println("  export CATALOG_MODE=aws CATALOG_PROVISION=true AWS_REGION=us-east-1"
+        + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local");
+    System.out.println("  export AWS_ENDPOINT_URL_SQS=" + servers.sqsEndpoint()
+        + " AWS_ENDPOINT_URL_DYNAMODB=" + servers.dynamoDbEndpoint() + " AWS_ENDPOINT_URL_S3=" + servers.s3Endpoint());
+    System.out.println("Stop with Ctrl+C.");
+    System.out.flush();
+    stopped.await();
+  }
+
+  private static int or(int configured, int fallback) {
+    return configured == 0 ? fallback : configured;
+  }
+
+  /**
+   * SIGTERM and SIGINT stop the service in order and then exit 0: a requested stop is a clean stop. The shutdown
+   * hook covers other exits (System.exit elsewhere, or a JVM that cannot install signal handlers).
+   */
+  private static void stopOnSignal(Runnable stop) {
+    Thread hook = new Thread(stop, "catalog-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    for (String signal : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(new Signal(signal), s -> new Thread(() -> {
+          LOG.info("SIG{} received, stopping", signal);
+          stop.run();
+          System.exit(0);
+        }, "catalog-stop").start());
+      } catch (IllegalArgumentException e) {
+        LOG.debug("cannot handle SIG{} here; the shutdown hook will stop the service", signal);
+      }
+    }
+  }
+
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root == e ? message : e.getMessage() + " (cause: " + message + ")";
+  }
+}

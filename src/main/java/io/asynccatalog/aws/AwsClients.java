@@ -1,0 +1,89 @@
+package io.asynccatalog.aws;
+
+import io.asynccatalog.config.CatalogConfig.AwsClientConfig;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three async AWS clients of the service. They run on their own small Netty event-loop group: the SDK is built
+ * on Netty 4.1 and Vert.x 5 on 4.2, so the two never share event loops. Clients are thread-safe and shared by all
+ * verticles.
+ */
+public final class AwsClients implements AutoCloseable {
+  private final SdkEventLoopGroup eventLoops;
+  private final SqsAsyncClient sqs;
+  private final DynamoDbAsyncClient dynamoDb;
+  private final S3AsyncClient s3;
+
+  private AwsClients(SdkEventLoopGroup eventLoops, SqsAsyncClient sqs, DynamoDbAsyncClient dynamoDb, S3AsyncClient s3) {
+    this.eventLoops = eventLoops;
+    this.sqs = sqs;
+    this.dynamoDb = dynamoDb;
+    this.s3 = s3;
+  }
+
+  public static AwsClients create(AwsEnvironment env, AwsClientConfig config) {
+    SdkEventLoopGroup eventLoops = config.eventLoopThreads() > 0
+        ? SdkEventLoopGroup.builder().numberOfThreads(config.eventLoopThreads()).build()
+        : SdkEventLoopGroup.builder().build();
+    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), env, config, eventLoops)
+        .applyMutation(b -> env.sqsEndpoint().ifPresent(b::endpointOverride))
+        .build();
+    DynamoDbAsyncClient dynamoDb = configure(DynamoDbAsyncClient.builder(), env, config, eventLoops)
+        .applyMutation(b -> env.dynamoDbEndpoint().ifPresent(b::endpointOverride))
+        .build();
+    S3AsyncClient s3 = configure(S3AsyncClient.builder(), env, config, eventLoops)
+        .applyMutation(b -> env.s3Endpoint().ifPresent(b::endpointOverride))
+        .forcePathStyle(env.pathStyleS3())
+        .build();
+    return new AwsClients(eventLoops, sqs, dynamoDb, s3);
+  }
+
+  private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
+      B builder, AwsEnvironment env, AwsClientConfig config, SdkEventLoopGroup eventLoops) {
+    // httpClientBuilder, not httpClient: each SDK client then owns and closes its connection pool
+    NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+        .eventLoopGroup(eventLoops)
+        .maxConcurrency(config.maxConnections())
+        .maxPendingConnectionAcquires(100_000)
+        .connectionAcquisitionTimeout(config.callTimeout())
+        .connectionTimeout(Duration.ofSeconds(5));
+    return builder
+        .region(env.region())
+        .credentialsProvider(env.credentials())
+        .httpClientBuilder(http)
+        .overrideConfiguration(ClientOverrideConfiguration.builder()
+            .apiCallTimeout(config.callTimeout())
+            .build());
+  }
+
+  public SqsAsyncClient sqs() {
+    return sqs;
+  }
+
+  public DynamoDbAsyncClient dynamoDb() {
+    return dynamoDb;
+  }
+
+  public S3AsyncClient s3() {
+    return s3;
+  }
+
+  @Override
+  public void close() {
+    sqs.close();
+    dynamoDb.close();
+    s3.close();
+    // waits (bounded) so that no connection of ours outlives close(): local servers stop faster without them
+    eventLoops.eventLoopGroup().shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3000);
+  }
+}

@@ -1,0 +1,106 @@
+package io.asynccatalog.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The whole service configuration, validated once at start. Keys are the environment variable names. */
+public record CatalogConfig(
+    Mode mode,
+    boolean provision,
+    Path dataDir,
+    HttpConfig http,
+    Resources resources,
+    IngestConfig ingest,
+    WorkerConfig worker,
+    AwsClientConfig aws,
+    LocalPorts localPorts,
+    Duration shutdownGrace) {
+
+  /** Where the AWS services come from. */
+  public enum Mode { LOCAL, AWS }
+
+  private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
+
+  /** Reads and validates every key; throws {@link ConfigException} naming each bad key. */
+  public static CatalogConfig from(JsonObject json) {
+    ConfigReader r = new ConfigReader(json);
+    Mode mode = r.oneOf("CATALOG_MODE", Set.of("local", "aws")).equals("aws") ? Mode.AWS : Mode.LOCAL;
+    String provision = r.oneOf("CATALOG_PROVISION", Set.of("auto", "true", "false"));
+    boolean provisionResources = provision.equals("true") || (provision.equals("auto") && mode == Mode.LOCAL);
+    Path dataDir = Path.of(r.string("CATALOG_DATA_DIR")).toAbsolutePath().normalize();
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    HttpConfig http = new HttpConfig(
+        r.matching("CATALOG_HTTP_HOST", HOST, "a host name or address"),
+        r.integer("CATALOG_HTTP_PORT", 0, 65535),
+        orCores(r.integer("CATALOG_HTTP_INSTANCES", 0, 256), cores),
+        r.integer("CATALOG_HTTP_MAX_BODY_BYTES", 256, 1 << 20),
+        r.matching("CATALOG_DEFAULT_CURRENCY", CURRENCY, "a three-letter ISO 4217 code"));
+    Resources resources = new Resources(
+        r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
+        r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
+        r.integer("CATALOG_MAX_RECEIVE_COUNT", 1, 1000),
+        r.integer("CATALOG_VISIBILITY_TIMEOUT_SECONDS", 1, 43_200),
+        r.matching("CATALOG_TABLE_NAME", TABLE_NAME, "a valid DynamoDB table name"),
+        r.matching("CATALOG_BUCKET_NAME", BUCKET_NAME, "a valid S3 bucket name"),
+        r.optionalString("CATALOG_REPORT_PREFIX"));
+    IngestConfig ingest = new IngestConfig(
+        r.integer("CATALOG_ENQUEUE_INSTANCES", 1, 64),
+        r.integer("CATALOG_ENQUEUE_LINGER_MS", 0, 1000),
+        r.integer("CATALOG_ENQUEUE_MAX_BATCHES_IN_FLIGHT", 1, 1024),
+        r.integer("CATALOG_ENQUEUE_MAX_PENDING", 1, 1_000_000),
+        Duration.ofMillis(r.integer("CATALOG_ENQUEUE_TIMEOUT_MS", 100, 120_000)));
+    WorkerConfig worker = new WorkerConfig(
+        r.integer("CATALOG_CONSUMER_INSTANCES", 0, 64),
+        r.integer("CATALOG_CONSUMER_POLLERS", 1, 64),
+        r.integer("CATALOG_CONSUMER_MAX_IN_FLIGHT", 10, 100_000),
+        r.integer("CATALOG_SQS_WAIT_SECONDS", 0, 20),
+        r.integer("CATALOG_WORKER_INSTANCES", 1, 256),
+        r.oneOf("CATALOG_WORKER_THREADING", Set.of("event-loop", "worker")).equals("worker"),
+        Duration.ofMillis(r.integer("CATALOG_SAVE_TIMEOUT_MS", 1000, 600_000)));
+    AwsClientConfig aws = new AwsClientConfig(
+        Duration.ofMillis(r.integer("CATALOG_AWS_CALL_TIMEOUT_MS", 100, 600_000)),
+        r.integer("CATALOG_AWS_MAX_CONNECTIONS", 1, 10_000),
+        r.integer("CATALOG_AWS_EVENT_LOOP_THREADS", 0, 64));
+    LocalPorts localPorts = new LocalPorts(
+        r.integer("CATALOG_LOCAL_SQS_PORT", 0, 65535),
+        r.integer("CATALOG_LOCAL_DYNAMODB_PORT", 0, 65535),
+        r.integer("CATALOG_LOCAL_S3_PORT", 0, 65535));
+    Duration grace = Duration.ofSeconds(r.integer("CATALOG_SHUTDOWN_GRACE_SECONDS", 0, 600));
+    r.failOnProblems();
+    return new CatalogConfig(mode, provisionResources, dataDir, http, resources, ingest, worker, aws, localPorts, grace);
+  }
+
+  private static int orCores(int configured, int cores) {
+    return configured == 0 ? cores : configured;
+  }
+
+  /** The public API server. */
+  public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency) {}
+
+  /** Names of the queue, dead-letter queue, table and bucket, and the queue's redrive settings. */
+  public record Resources(String queueName, String dlqName, int maxReceiveCount, int visibilityTimeoutSeconds,
+                          String tableName, String bucketName, String reportPrefix) {}
+
+  /** The batching SQS publisher behind POST /products. */
+  public record IngestConfig(int instances, int lingerMs, int maxBatchesInFlight, int maxPending,
+                             Duration timeout) {}
+
+  /** The SQS consumers and the saver pool. */
+  public record WorkerConfig(int consumerInstances, int pollersPerConsumer, int maxInFlightPerConsumer,
+                             int waitSeconds, int saverInstances, boolean workerThreads, Duration saveTimeout) {}
+
+  /** AWS SDK client tuning. */
+  public record AwsClientConfig(Duration callTimeout, int maxConnections, int eventLoopThreads) {}
+
+  /** Ports of the embedded AWS-compatible servers; 0 picks a free port. */
+  public record LocalPorts(int sqs, int dynamoDb, int s3) {}
+}

@@ -1,0 +1,77 @@
+package io.asynccatalog.domain;
+
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+
+/** The JSON forms of a product: the SQS message body and the API representation. */
+public final class ProductJson {
+  /** Version of the message body; a consumer refuses versions it does not know instead of guessing. */
+  public static final int MESSAGE_VERSION = 1;
+
+  private ProductJson() {}
+
+  public static String toMessage(Product p) {
+    JsonObject json = new JsonObject()
+        .put("v", MESSAGE_VERSION)
+        .put("id", p.id())
+        .put("name", p.name())
+        .put("price", p.price().toPlainString())
+        .put("currency", p.currency())
+        .put("createdAt", p.createdAt().toString());
+    putIfPresent(json, "description", p.description());
+    putIfPresent(json, "sku", p.sku());
+    putIfPresent(json, "category", p.category());
+    return json.encode();
+  }
+
+  /** Parses a message body written by {@link #toMessage}; throws {@link IllegalArgumentException} if it is not one. */
+  public static Product fromMessage(String body) {
+    try {
+      JsonObject json = new JsonObject(body);
+      Integer version = json.getInteger("v");
+      if (version == null || version != MESSAGE_VERSION) {
+        throw new IllegalArgumentException("unknown message version " + version);
+      }
+      String id = json.getString("id");
+      if (!ProductIds.isWellFormed(id)) {
+        throw new IllegalArgumentException("message has no valid product id");
+      }
+      return new Product(id, json.getString("name"), json.getString("description"),
+          new BigDecimal(json.getString("price")), json.getString("currency"), json.getString("sku"),
+          json.getString("category"), Instant.parse(json.getString("createdAt")));
+    } catch (RuntimeException e) { // malformed JSON, missing fields, bad numbers or timestamps
+      throw new IllegalArgumentException("not a product message: " + e.getMessage(), e);
+    }
+  }
+
+  /** The API view of a stored product; the price is a decimal string with exactly two places. */
+  public static JsonObject toApi(StoredProduct stored) {
+    Product p = stored.product();
+    JsonObject json = new JsonObject()
+        .put("id", p.id())
+        .put("name", p.name());
+    putIfPresent(json, "description", p.description());
+    json.put("price", formatPrice(p.price()))
+        .put("currency", p.currency());
+    putIfPresent(json, "sku", p.sku());
+    putIfPresent(json, "category", p.category());
+    return json
+        .put("createdAt", p.createdAt().toString())
+        .put("storedAt", stored.storedAt().toString())
+        .put("status", "stored")
+        .put("report", "/products/" + p.id() + "/report");
+  }
+
+  public static String formatPrice(BigDecimal price) {
+    return price.setScale(2, RoundingMode.UNNECESSARY).toPlainString();
+  }
+
+  private static void putIfPresent(JsonObject json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.asynccatalog.http;
+
+import io.asynccatalog.config.CatalogConfig.HttpConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The public HTTP API: routes, body limits, problem+json for every error. One instance per event loop. */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  private final HttpConfig config;
+  private final Supplier<ProductRoutes> routes;
+  private final Readiness readiness;
+  private final long shutdownGraceMs;
+  private HttpServer server;
+
+  public HttpVerticle(HttpConfig config, Supplier<ProductRoutes> routes, Readiness readiness, long shutdownGraceMs) {
+    this.config = config;
+    this.routes = routes;
+    this.readiness = readiness;
+    this.shutdownGraceMs = shutdownGraceMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .requestHandler(router());
+    return server.listen(config.port(), config.host());
+  }
+
+  /** Stops accepting connections and lets in-flight requests finish within the grace period. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(shutdownGraceMs, TimeUnit.MILLISECONDS);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router() {
+    ProductRoutes products = routes.get();
+    Router router = Router.router(vertx);
+    router.post("/products").handler(this::requireJson); // before the body is read
+    router.post("/products")
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(products::create);
+    router.get("/products/:id").handler(products::get);
+    router.get("/products/:id/report").handler(products::report);
+    router.get("/health/live").handler(HealthCheckHandler.create(vertx)
+        .register("process", promise -> promise.complete(Status.OK())));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+    installErrorHandlers(router);
+    return router;
+  }
+
+  private HealthChecks readinessChecks() {
+    return HealthChecks.create(vertx).register("ready", promise -> promise.complete(readiness.isReady()
+        ? Status.OK()
+        : Status.KO(new io.vertx.core.json.JsonObject().put("reason", readiness.reason()))));
+  }
+
+  private void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    if (mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"))) {
+      ctx.next();
+    } else {
+      Problems.send(ctx, 415, "unsupported-media-type", "Unsupported Media Type",
+          "Send the product as JSON with 'Content-Type: application/json'"
+              + (type == null ? "." : ", not '" + type + "'."));
+    }
+  }
+
+  private static void installErrorHandlers(Router router) {
+    router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not Found",
+        "There is no resource at " + ctx.request().path() + "."));
+    router.errorHandler(405, ctx -> {
+      Set<HttpMethod> allowed = ctx.get("allowedMethods", Set.of());
+      Problems.send(ctx, 405, "method-not-allowed", "Method Not Allowed",
+          ctx.request().method() + " is not supported here.");
+    });
+    router.errorHandler(413, ctx -> Problems.send(ctx, 413, "body-too-large", "Content Too Large",
+        "The request body is larger than the limit."));
+    router.errorHandler(500, ctx -> {
+      LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      Problems.send(ctx, 500, "internal", "Internal Server Error", "The request failed unexpectedly.");
+    });
+  }
+}

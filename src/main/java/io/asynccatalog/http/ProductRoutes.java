@@ -1,0 +1,131 @@
+package io.asynccatalog.http;
+
+import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ProductIds;
+import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.domain.ProductRequestParser;
+import io.asynccatalog.domain.ProductRequestParser.Invalid;
+import io.asynccatalog.domain.ProductRequestParser.Valid;
+import io.asynccatalog.store.ProductTable;
+import io.asynccatalog.store.ReportBucket;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The product API: accept a product (202 once it is on the queue), read a stored product, read its report. */
+public final class ProductRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(ProductRoutes.class);
+
+  private final Vertx vertx;
+  private final ProductRequestParser parser;
+  private final ProductTable table;
+  private final ReportBucket reports;
+  private final Readiness readiness;
+  private final DeliveryOptions enqueueOptions;
+
+  public ProductRoutes(Vertx vertx, ProductRequestParser parser, ProductTable table, ReportBucket reports,
+                       Readiness readiness, Duration enqueueTimeout) {
+    this.vertx = vertx;
+    this.parser = parser;
+    this.table = table;
+    this.reports = reports;
+    this.readiness = readiness;
+    // the publisher answers at its own deadline; the bus timeout is only a backstop behind it
+    this.enqueueOptions = new DeliveryOptions().setSendTimeout(enqueueTimeout.toMillis() + 1000);
+  }
+
+  public void create(RoutingContext ctx) {
+    if (!readiness.isReady()) {
+      Problems.unavailable(ctx, "The service is " + readiness.reason() + " and takes no products now.");
+      return;
+    }
+    Buffer body = ctx.body().buffer();
+    ProductRequestParser.Result parsed = parser.parse(body == null ? new byte[0] : body.getBytes());
+    if (parsed instanceof Invalid invalid) {
+      Problems.send(ctx, 400, "invalid-product", "Invalid product", invalid.detail(), invalid.errors());
+    } else {
+      enqueue(ctx, ((Valid) parsed).draft().accept(ProductIds.next(), Instant.now()));
+    }
+  }
+
+  private void enqueue(RoutingContext ctx, Product product) {
+    vertx.eventBus().request(Addresses.ENQUEUE, product, enqueueOptions).onComplete(result -> {
+      if (result.succeeded()) {
+        String location = "/products/" + product.id();
+        ctx.response().setStatusCode(202)
+            .putHeader("Location", location)
+            .putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("id", product.id()).put("status", "accepted").put("location", location)
+                .toBuffer());
+      } else if (result.cause() instanceof ReplyException reply && reply.failureCode() == Addresses.FAILED) {
+        LOG.error("product {} refused by SQS: {}", product.id(), reply.getMessage());
+        Problems.send(ctx, 500, "enqueue-refused", "Internal Server Error",
+            "The queue refused the product; it was not accepted.");
+      } else {
+        Problems.unavailable(ctx, "The product could not be queued in time and was not accepted; retry later.");
+      }
+    });
+  }
+
+  public void get(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!ProductIds.isWellFormed(id)) {
+      Problems.send(ctx, 400, "invalid-id", "Invalid product id", "'" + abbreviate(id) + "' is not a product id.");
+      return;
+    }
+    table.get(id).onComplete(result -> {
+      if (result.failed()) {
+        LOG.warn("GetItem {} failed: {}", id, result.cause().toString());
+        Problems.unavailable(ctx, "The product table is not reachable; retry later.");
+      } else if (result.result().isEmpty()) {
+        notFound(ctx, id);
+      } else {
+        ctx.response().putHeader("Content-Type", "application/json")
+            .end(ProductJson.toApi(result.result().get()).toBuffer());
+      }
+    });
+  }
+
+  public void report(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!ProductIds.isWellFormed(id)) {
+      Problems.send(ctx, 400, "invalid-id", "Invalid product id", "'" + abbreviate(id) + "' is not a product id.");
+      return;
+    }
+    table.get(id)
+        .compose(stored -> stored.isEmpty()
+            ? Future.succeededFuture(Optional.<Buffer>empty())
+            : reports.get(stored.get().reportKey()))
+        .onComplete(result -> {
+          if (result.failed()) {
+            LOG.warn("report of {} failed: {}", id, result.cause().toString());
+            Problems.unavailable(ctx, "The report store is not reachable; retry later.");
+          } else if (result.result().isEmpty()) {
+            Problems.send(ctx, 404, "report-not-found", "Not Found",
+                "No report for product " + id + " (yet): reports are written just after the product is stored.");
+          } else {
+            ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(result.result().get());
+          }
+        });
+  }
+
+  private static void notFound(RoutingContext ctx, String id) {
+    Problems.send(ctx, 404, "product-not-found", "Not Found",
+        "No stored product " + id + ". An accepted product is readable once a worker has stored it.");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+  }
+}

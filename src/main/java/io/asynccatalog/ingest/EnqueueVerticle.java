@@ -1,0 +1,157 @@
+package io.asynccatalog.ingest;
+
+import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.config.CatalogConfig.IngestConfig;
+import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.queue.ProductQueue;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Puts accepted products on SQS in micro-batches: up to ten messages per SendMessageBatch, a short linger to fill a
+ * batch, several batches in flight. Each requester is answered only once SQS has acknowledged its own entry, so an
+ * HTTP 202 always means the product is durably queued. Work waiting here is bounded; beyond the bound, or past its
+ * deadline, a request fails fast with {@link Addresses#OVERLOADED}.
+ */
+public final class EnqueueVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EnqueueVerticle.class);
+  /** SendMessageBatch's limit on the summed size of the bodies. */
+  private static final int MAX_BATCH_BYTES = 256 * 1024;
+
+  private final ProductQueue queue;
+  private final IngestConfig config;
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private MessageConsumer<Product> consumer;
+  private int batchesInFlight;
+  private long lingerTimer = -1;
+  private Promise<Void> drained;
+
+  public EnqueueVerticle(ProductQueue queue, IngestConfig config) {
+    this.queue = queue;
+    this.config = config;
+  }
+
+  private record Pending(Message<Product> request, String body, int bytes, long deadlineNanos) {}
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().localConsumer(Addresses.ENQUEUE, this::onProduct);
+    return consumer.completion();
+  }
+
+  /** Stops taking products, then sends everything already accepted here and waits for SQS to answer. */
+  @Override
+  public Future<?> stop() {
+    drained = Promise.promise();
+    return consumer.unregister().compose(v -> {
+      drain(true);
+      return drained.future();
+    });
+  }
+
+  private void onProduct(Message<Product> request) {
+    if (waiting.size() >= config.maxPending()) {
+      request.fail(Addresses.OVERLOADED, "the ingest queue is full");
+      return;
+    }
+    String body = ProductJson.toMessage(request.body());
+    int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+    waiting.add(new Pending(request, body, bytes, System.nanoTime() + config.timeout().toNanos()));
+    drain(false);
+  }
+
+  private void drain(boolean flush) {
+    while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
+      if (!flush && waiting.size() < ProductQueue.MAX_BATCH && config.lingerMs() > 0) {
+        armLinger();
+        return;
+      }
+      List<Pending> batch = takeBatch();
+      if (!batch.isEmpty()) {
+        send(batch);
+      }
+    }
+    if (drained != null && waiting.isEmpty() && batchesInFlight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  private void armLinger() {
+    if (lingerTimer < 0) {
+      lingerTimer = vertx.setTimer(config.lingerMs(), id -> {
+        lingerTimer = -1;
+        drain(true);
+      });
+    }
+  }
+
+  /** Up to ten entries within the byte limit; entries already past their deadline are answered, not sent. */
+  private List<Pending> takeBatch() {
+    List<Pending> batch = new ArrayList<>(ProductQueue.MAX_BATCH);
+    int bytes = 0;
+    long now = System.nanoTime();
+    while (batch.size() < ProductQueue.MAX_BATCH && !waiting.isEmpty()) {
+      Pending next = waiting.peek();
+      if (next.deadlineNanos() - now <= 0) {
+        waiting.poll();
+        next.request().fail(Addresses.OVERLOADED, "SQS did not take the product in time");
+        continue;
+      }
+      if (!batch.isEmpty() && bytes + next.bytes() > MAX_BATCH_BYTES) {
+        break;
+      }
+      batch.add(waiting.poll());
+      bytes += next.bytes();
+    }
+    return batch;
+  }
+
+  private void send(List<Pending> batch) {
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+    long earliestDeadline = Long.MAX_VALUE;
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(p.body()).build());
+      earliestDeadline = Math.min(earliestDeadline, p.deadlineNanos());
+    }
+    Duration deadline = Duration.ofNanos(Math.max(1_000_000, earliestDeadline - System.nanoTime()));
+    batchesInFlight++;
+    queue.sendBatch(entries, deadline).onComplete(result -> {
+      batchesInFlight--;
+      if (result.succeeded()) {
+        answer(batch, result.result());
+      } else {
+        LOG.warn("SendMessageBatch of {} failed: {}", batch.size(), result.cause().toString());
+        batch.forEach(p -> p.request().fail(Addresses.OVERLOADED, "SQS is unavailable"));
+      }
+      drain(drained != null);
+    });
+  }
+
+  private static void answer(List<Pending> batch, SendMessageBatchResponse response) {
+    for (SendMessageBatchResultEntry ok : response.successful()) {
+      batch.get(Integer.parseInt(ok.id())).request().reply(ok.messageId());
+    }
+    for (BatchResultErrorEntry failed : response.failed()) {
+      LOG.warn("SQS refused a message: {} {}", failed.code(), failed.message());
+      int code = Boolean.TRUE.equals(failed.senderFault()) ? Addresses.FAILED : Addresses.OVERLOADED;
+      batch.get(Integer.parseInt(failed.id())).request().fail(code, "SQS refused the message: " + failed.code());
+    }
+  }
+}

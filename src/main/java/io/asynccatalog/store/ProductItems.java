@@ -1,0 +1,59 @@
+package io.asynccatalog.store;
+
+import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.StoredProduct;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The DynamoDB item form of a product. The price is a DynamoDB number: an exact decimal, never a binary float. */
+public final class ProductItems {
+  public static final String ID = "id";
+
+  private ProductItems() {}
+
+  public static Map<String, AttributeValue> toItem(Product p, Instant storedAt, String reportKey) {
+    Map<String, AttributeValue> item = new HashMap<>(16);
+    item.put(ID, s(p.id()));
+    item.put("name", s(p.name()));
+    item.put("price", AttributeValue.fromN(p.price().toPlainString()));
+    item.put("currency", s(p.currency()));
+    item.put("createdAt", s(p.createdAt().toString()));
+    item.put("storedAt", s(storedAt.toString()));
+    item.put("reportKey", s(reportKey));
+    putIfPresent(item, "description", p.description());
+    putIfPresent(item, "sku", p.sku());
+    putIfPresent(item, "category", p.category());
+    return item;
+  }
+
+  public static StoredProduct fromItem(Map<String, AttributeValue> item) {
+    Product product = new Product(
+        text(item, ID), text(item, "name"), text(item, "description"),
+        new BigDecimal(item.get("price").n()), text(item, "currency"), text(item, "sku"), text(item, "category"),
+        Instant.parse(text(item, "createdAt")));
+    return new StoredProduct(product, Instant.parse(text(item, "storedAt")), text(item, "reportKey"));
+  }
+
+  public static Map<String, AttributeValue> key(String id) {
+    return Map.of(ID, s(id));
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null) {
+      item.put(name, s(value));
+    }
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+}
