@@ -110,24 +110,23 @@ public final class CatalogApp implements AutoCloseable {
     deployHttp(table, reports);
   }
 
-  /** HTTP last. With port 0, one instance binds first and the others share the port it got. */
+  /**
+   * HTTP last. Port 0 becomes -1: Vert.x gives servers listening on the same negative port one shared random port,
+   * so all instances serve the port the first one got.
+   */
   private void deployHttp(ProductTable table, ReportBucket reports) throws Exception {
     ProductRequestParser parser = new ProductRequestParser(config.http().defaultCurrency());
-    long graceMs = config.shutdownGrace().toMillis();
-    AtomicReference<HttpVerticle> first = new AtomicReference<>();
     CatalogConfig.HttpConfig http = config.http();
+    CatalogConfig.HttpConfig listen = http.port() != 0 ? http : new CatalogConfig.HttpConfig(http.host(), -1,
+        http.instances(), http.maxBodyBytes(), http.defaultCurrency());
+    AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
-      HttpVerticle verticle = new HttpVerticle(http, () -> routes(parser, table, reports), readiness, graceMs);
-      first.set(verticle);
+      HttpVerticle verticle = new HttpVerticle(listen, () -> routes(parser, table, reports), readiness,
+          config.shutdownGrace().toMillis());
+      first.compareAndSet(null, verticle);
       return verticle;
-    }, 1, ThreadingModel.EVENT_LOOP);
+    }, http.instances(), ThreadingModel.EVENT_LOOP);
     httpPort = first.get().actualPort();
-    if (http.instances() > 1) {
-      CatalogConfig.HttpConfig bound = new CatalogConfig.HttpConfig(http.host(), httpPort, http.instances(),
-          http.maxBodyBytes(), http.defaultCurrency());
-      deploy(() -> new HttpVerticle(bound, () -> routes(parser, table, reports), readiness, graceMs),
-          http.instances() - 1, ThreadingModel.EVENT_LOOP);
-    }
   }
 
   private ProductRoutes routes(ProductRequestParser parser, ProductTable table, ReportBucket reports) {

@@ -83,7 +83,7 @@ public record CatalogConfig(
     return configured == 0 ? cores : configured;
   }
 
-  /** The public API server. */
+  /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency) {}
 
   /** Names of the queue, dead-letter queue, table and bucket, and the queue's redrive settings. */

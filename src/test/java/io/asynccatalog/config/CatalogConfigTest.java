@@ -1,0 +1,58 @@
+package io.asynccatalog.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CatalogConfigTest {
+  @Test
+  void shippedDefaultsDescribeTheChallengeResources() {
+    CatalogConfig config = CatalogConfig.from(ConfigLoader.defaults());
+    assertEquals(CatalogConfig.Mode.LOCAL, config.mode());
+    assertTrue(config.provision(), "local mode creates what is missing");
+    assertEquals(8080, config.http().port());
+    assertEquals("0.0.0.0", config.http().host());
+    assertEquals("product-queue", config.resources().queueName());
+    assertEquals("product-queue-dlq", config.resources().dlqName());
+    assertEquals(5, config.resources().maxReceiveCount());
+    assertEquals("ProductTable", config.resources().tableName());
+    assertEquals("reports-bucket", config.resources().bucketName());
+    assertEquals(Runtime.getRuntime().availableProcessors(), config.http().instances());
+  }
+
+  @Test
+  void environmentStyleStringsAreConverted() {
+    JsonObject json = ConfigLoader.defaults().put("CATALOG_HTTP_PORT", "9999").put("CATALOG_MODE", "AWS")
+        .put("CATALOG_PROVISION", "auto");
+    CatalogConfig config = CatalogConfig.from(json);
+    assertEquals(9999, config.http().port());
+    assertEquals(CatalogConfig.Mode.AWS, config.mode());
+    assertFalse(config.provision(), "AWS mode creates nothing unless told to");
+  }
+
+  @Test
+  void everyBadValueIsReportedWithItsKey() {
+    JsonObject json = ConfigLoader.defaults()
+        .put("CATALOG_HTTP_PORT", "eighty")
+        .put("CATALOG_MODE", "cloud")
+        .put("CATALOG_BUCKET_NAME", "Not_A_Bucket")
+        .put("CATALOG_LOCAL_SQS_PORT", 70000);
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(json));
+    assertTrue(e.getMessage().contains("CATALOG_HTTP_PORT: 'eighty' is not a whole number"), e.getMessage());
+    assertTrue(e.getMessage().contains("CATALOG_MODE"), e.getMessage());
+    assertTrue(e.getMessage().contains("CATALOG_BUCKET_NAME"), e.getMessage());
+    assertTrue(e.getMessage().contains("CATALOG_LOCAL_SQS_PORT: 70000 is outside 0..65535"), e.getMessage());
+  }
+
+  @Test
+  void missingKeysAreNamed() {
+    JsonObject json = ConfigLoader.defaults();
+    json.remove("CATALOG_TABLE_NAME");
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(json));
+    assertTrue(e.getMessage().contains("CATALOG_TABLE_NAME: is required"), e.getMessage());
+  }
+}

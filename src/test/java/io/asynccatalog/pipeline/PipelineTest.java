@@ -1,0 +1,105 @@
+package io.asynccatalog.pipeline;
+
+import io.asynccatalog.testing.Poll;
+import io.asynccatalog.testing.RunningApp;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole pipeline on the local servers: POST, queue, worker, table and bucket, GET. */
+class PipelineTest {
+  private static final int PRODUCTS = 300;
+  private static final int CLIENTS = 16;
+
+  @TempDir
+  static Path dir;
+  static RunningApp service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = RunningApp.start("pipeline", dir, json -> json);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void everyAcceptedProductIsStoredOnceWithItsReportAndTheQueueDrains() throws Exception {
+    int itemsBefore = service.itemCount(); // other tests of this class share the table
+    int reportsBefore = service.reportCount();
+    Map<String, JsonObject> sent = new ConcurrentHashMap<>();
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    List<Future<?>> posts = new ArrayList<>();
+    for (int i = 0; i < PRODUCTS; i++) {
+      int n = i;
+      posts.add(clients.submit(() -> {
+        JsonObject product = new JsonObject().put("name", "Product " + n).put("description", "Number " + n)
+            .put("price", n % 2 == 0 ? (Object) (n + ".5") : (Object) n).put("category", "test");
+        HttpResponse<String> response = service.http.postJson(product.encode());
+        assertEquals(202, response.statusCode(), response.body());
+        JsonObject body = new JsonObject(response.body());
+        assertEquals("accepted", body.getString("status"));
+        assertEquals("/products/" + body.getString("id"), response.headers().firstValue("Location").orElseThrow());
+        sent.put(body.getString("id"), product);
+      }));
+    }
+    for (Future<?> post : posts) {
+      post.get();
+    }
+    clients.shutdown();
+    assertEquals(PRODUCTS, sent.size(), "every POST got its own id");
+
+    Poll.until(Duration.ofSeconds(60), "all products stored", () -> service.itemCount() == itemsBefore + PRODUCTS);
+    Poll.until(Duration.ofSeconds(30), "the queue to drain", () -> service.messagesIn(service.resources().queueUrl()) == 0);
+    assertEquals(reportsBefore + PRODUCTS, service.reportCount(), "one report per product");
+    assertEquals(0, service.messagesIn(service.resources().dlqUrl()), "nothing dead-lettered");
+
+    for (Map.Entry<String, JsonObject> entry : sent.entrySet()) {
+      HttpResponse<String> response = service.http.get("/products/" + entry.getKey());
+      assertEquals(200, response.statusCode(), response.body());
+      JsonObject stored = new JsonObject(response.body());
+      JsonObject product = entry.getValue();
+      assertEquals(product.getString("name"), stored.getString("name"));
+      assertEquals(product.getString("description"), stored.getString("description"));
+      assertEquals(new java.math.BigDecimal(product.getValue("price").toString()).setScale(2).toPlainString(),
+          stored.getString("price"));
+      assertEquals("USD", stored.getString("currency"));
+      assertEquals("test", stored.getString("category"));
+      assertTrue(stored.getString("storedAt").compareTo(stored.getString("createdAt")) >= 0);
+    }
+  }
+
+  @Test
+  void theReportIsReadableThroughTheApiAndInTheBucket() throws Exception {
+    HttpResponse<String> accepted = service.http.postJson("{\"name\":\"Pen\",\"description\":\"Blue ink\",\"price\":\"1.99\"}");
+    String id = new JsonObject(accepted.body()).getString("id");
+    Poll.until(Duration.ofSeconds(30), "the report", () -> service.http.get("/products/" + id + "/report").statusCode() == 200);
+    String report = service.http.get("/products/" + id + "/report").body();
+    assertTrue(report.contains("product-id: " + id), report);
+    assertTrue(report.contains("price: 1.99 USD"), report);
+    String key = service.item(id).get("reportKey").s();
+    assertTrue(key.contains(id), "the object key holds the product id");
+    String object = service.aws().s3().getObject(b -> b.bucket(service.resources().bucketName()).key(key),
+        AsyncResponseTransformer.toBytes()).join().asUtf8String();
+    assertEquals(report, object);
+  }
+}

@@ -1,0 +1,81 @@
+package io.asynccatalog.pipeline;
+
+import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ProductIds;
+import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.domain.ProductReport;
+import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.testing.Poll;
+import io.asynccatalog.testing.RunningApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SQS delivers at least once: the same product delivered again must leave one item and one report. */
+class RedeliveryTest {
+  @TempDir
+  static Path dir;
+  static RunningApp service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = RunningApp.start("redelivery", dir, json -> json);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void theSameProductDeliveredManyTimesIsStoredOnce() throws Exception {
+    Product product = new Product(ProductIds.next(), "Twice", null, new BigDecimal("3.10"), "EUR", null, null,
+        Instant.now());
+    String body = ProductJson.toMessage(product);
+    String queueUrl = service.resources().queueUrl();
+    // two messages in one batch (one receive may hold both) and a third one later
+    service.aws().sqs().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(
+        e -> e.id("a").messageBody(body), e -> e.id("b").messageBody(body))).join();
+    Poll.until(Duration.ofSeconds(30), "the first copies to be processed", () -> service.messagesIn(queueUrl) == 0);
+    byte[] firstReport = report(product.id());
+    service.aws().sqs().sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)).join();
+    Poll.until(Duration.ofSeconds(30), "the third copy to be processed", () -> service.messagesIn(queueUrl) == 0);
+
+    assertEquals(1, service.itemCount(), "one item");
+    assertEquals(1, service.reportCount(), "one report");
+    assertEquals("Twice", service.item(product.id()).get("name").s());
+    assertArrayEquals(firstReport, report(product.id()), "rewritten with the same bytes");
+    assertArrayEquals(ProductReport.render(product), firstReport);
+  }
+
+  @Test
+  void aMessageThatIsNotAProductGoesStraightToTheDeadLetterQueue() throws Exception {
+    String dlqUrl = service.resources().dlqUrl();
+    service.aws().sqs().sendMessage(b -> b.queueUrl(service.resources().queueUrl()).messageBody("{not a product")).join();
+    Poll.until(Duration.ofSeconds(30), "the poison message in the DLQ", () -> service.messagesIn(dlqUrl) == 1);
+    assertEquals(0, service.messagesIn(service.resources().queueUrl()));
+    List<Message> dead = service.aws().sqs().receiveMessage(b -> b.queueUrl(dlqUrl).messageAttributeNames("All")
+        .waitTimeSeconds(1)).join().messages();
+    assertEquals("{not a product", dead.get(0).body());
+    assertTrue(dead.get(0).messageAttributes().get(ProductQueue.REJECTED_REASON).stringValue()
+        .contains("not a product message"));
+  }
+
+  private byte[] report(String id) {
+    return service.aws().s3().getObject(b -> b.bucket(service.resources().bucketName())
+        .key(ProductReport.objectKey("reports/", id)), AsyncResponseTransformer.toBytes()).join().asByteArray();
+  }
+}

@@ -1,0 +1,63 @@
+package io.asynccatalog.testing;
+
+import io.asynccatalog.CatalogApp;
+import io.asynccatalog.aws.AwsClients;
+import io.asynccatalog.aws.CatalogResources;
+import io.vertx.core.json.JsonObject;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** A service started on the shared local servers with its own queue, table and bucket. */
+public final class RunningApp implements AutoCloseable {
+  public final CatalogApp app;
+  public final Http http;
+
+  private RunningApp(CatalogApp app) {
+    this.app = app;
+    this.http = new Http(app.httpPort());
+  }
+
+  public static RunningApp start(String name, Path dataDir, UnaryOperator<JsonObject> overrides) throws Exception {
+    JsonObject json = overrides.apply(TestConfigs.isolated(name, dataDir));
+    return new RunningApp(CatalogApp.start(TestConfigs.config(json), SharedLocalAws.environment()));
+  }
+
+  public AwsClients aws() {
+    return app.clients();
+  }
+
+  public CatalogResources resources() {
+    return app.resources();
+  }
+
+  /** Visible plus in-flight messages of a queue. */
+  public int messagesIn(String queueUrl) {
+    Map<QueueAttributeName, String> attributes = aws().sqs().getQueueAttributes(b -> b.queueUrl(queueUrl)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).join().attributes();
+    return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+  }
+
+  public int itemCount() {
+    return aws().dynamoDb().scan(b -> b.tableName(resources().tableName()).select("COUNT")).join().count();
+  }
+
+  public Map<String, AttributeValue> item(String id) {
+    return aws().dynamoDb().getItem(b -> b.tableName(resources().tableName())
+        .key(Map.of("id", AttributeValue.fromS(id)))).join().item();
+  }
+
+  public int reportCount() {
+    return aws().s3().listObjectsV2(b -> b.bucket(resources().bucketName())).join().keyCount();
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
