@@ -2,6 +2,7 @@ package io.asynccatalog.testing;
 
 import io.asynccatalog.CatalogApp;
 import io.asynccatalog.aws.AwsClients;
+import io.asynccatalog.aws.AwsEnvironment;
 import io.asynccatalog.aws.CatalogResources;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,8 +23,13 @@ public final class RunningApp implements AutoCloseable {
   }
 
   public static RunningApp start(String name, Path dataDir, UnaryOperator<JsonObject> overrides) throws Exception {
+    return start(name, dataDir, SharedLocalAws.environment(), overrides);
+  }
+
+  public static RunningApp start(String name, Path dataDir, AwsEnvironment environment,
+                                 UnaryOperator<JsonObject> overrides) throws Exception {
     JsonObject json = overrides.apply(TestConfigs.isolated(name, dataDir));
-    return new RunningApp(CatalogApp.start(TestConfigs.config(json), SharedLocalAws.environment()));
+    return new RunningApp(CatalogApp.start(TestConfigs.config(json), environment));
   }
 
   public AwsClients aws() {

@@ -3,14 +3,10 @@ package io.asynccatalog.pipeline;
 import io.asynccatalog.testing.Poll;
 import io.asynccatalog.testing.RunningApp;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,33 +19,29 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The whole pipeline on the local servers: POST, queue, worker, table and bucket, GET. */
-class PipelineTest {
-  private static final int PRODUCTS = 300;
+/**
+ * The whole pipeline: POST, queue, worker, table and bucket, GET. Subclasses say where the AWS services are: the
+ * local servers here, LocalStack where a Docker engine runs.
+ */
+abstract class PipelineChecks {
   private static final int CLIENTS = 16;
 
-  @TempDir
-  static Path dir;
-  static RunningApp service;
+  /** The running service under test. */
+  abstract RunningApp service();
 
-  @BeforeAll
-  static void start() throws Exception {
-    service = RunningApp.start("pipeline", dir, json -> json);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  /** How many products the concurrent test posts. */
+  abstract int products();
 
   @Test
   void everyAcceptedProductIsStoredOnceWithItsReportAndTheQueueDrains() throws Exception {
+    RunningApp service = service();
+    int count = products();
     int itemsBefore = service.itemCount(); // other tests of this class share the table
     int reportsBefore = service.reportCount();
     Map<String, JsonObject> sent = new ConcurrentHashMap<>();
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     List<Future<?>> posts = new ArrayList<>();
-    for (int i = 0; i < PRODUCTS; i++) {
+    for (int i = 0; i < count; i++) {
       int n = i;
       posts.add(clients.submit(() -> {
         JsonObject product = new JsonObject().put("name", "Product " + n).put("description", "Number " + n)
@@ -66,11 +58,11 @@ class PipelineTest {
       post.get();
     }
     clients.shutdown();
-    assertEquals(PRODUCTS, sent.size(), "every POST got its own id");
+    assertEquals(count, sent.size(), "every POST got its own id");
 
-    Poll.until(Duration.ofSeconds(60), "all products stored", () -> service.itemCount() == itemsBefore + PRODUCTS);
+    Poll.until(Duration.ofSeconds(60), "all products stored", () -> service.itemCount() == itemsBefore + count);
     Poll.until(Duration.ofSeconds(30), "the queue to drain", () -> service.messagesIn(service.resources().queueUrl()) == 0);
-    assertEquals(reportsBefore + PRODUCTS, service.reportCount(), "one report per product");
+    assertEquals(reportsBefore + count, service.reportCount(), "one report per product");
     assertEquals(0, service.messagesIn(service.resources().dlqUrl()), "nothing dead-lettered");
 
     for (Map.Entry<String, JsonObject> entry : sent.entrySet()) {
@@ -90,6 +82,7 @@ class PipelineTest {
 
   @Test
   void theReportIsReadableThroughTheApiAndInTheBucket() throws Exception {
+    RunningApp service = service();
     HttpResponse<String> accepted = service.http.postJson("{\"name\":\"Pen\",\"description\":\"Blue ink\",\"price\":\"1.99\"}");
     String id = new JsonObject(accepted.body()).getString("id");
     Poll.until(Duration.ofSeconds(30), "the report", () -> service.http.get("/products/" + id + "/report").statusCode() == 200);
