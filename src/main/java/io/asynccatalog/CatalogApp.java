@@ -87,7 +87,7 @@ public final class CatalogApp implements AutoCloseable {
     if (config.mode() == CatalogConfig.Mode.AWS) {
       return AwsEnvironment.fromSdkDefaults();
     }
-    EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new IllegalStateException(
+    EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new StartupException(
         "this build has no local AWS servers: set CATALOG_MODE=aws, or use the full jar for local mode"));
     CatalogConfig.LocalPorts ports = config.localPorts();
     embedded = factory.start(config.dataDir(), ports.sqs(), ports.dynamoDb(), ports.s3());

@@ -2,7 +2,6 @@ package io.asynccatalog;
 
 import io.asynccatalog.aws.EmbeddedAws;
 import io.asynccatalog.config.CatalogConfig;
-import io.asynccatalog.config.ConfigException;
 import io.asynccatalog.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -37,7 +36,7 @@ public final class Main {
           System.exit(2);
         }
       }
-    } catch (ConfigException e) {
+    } catch (StartupException e) {
       LOG.error("start-up failed: {}", e.getMessage());
       System.exit(1);
     } catch (Exception e) {
@@ -61,7 +60,7 @@ public final class Main {
   }
 
   private static void emulators(CatalogConfig config) throws Exception {
-    EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new IllegalStateException(
+    EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new StartupException(
         "this build has no local AWS servers; use the full jar"));
     CatalogConfig.LocalPorts ports = config.localPorts();
     EmbeddedAws servers = factory.start(config.dataDir(),

@@ -84,6 +84,6 @@ public final class AwsClients implements AutoCloseable {
     dynamoDb.close();
     s3.close();
     // waits (bounded) so that no connection of ours outlives close(): local servers stop faster without them
-    eventLoops.eventLoopGroup().shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3000);
+    eventLoops.eventLoopGroup().shutdownGracefully(500, 3000, TimeUnit.MILLISECONDS).awaitUninterruptibly(4000);
   }
 }

@@ -1,5 +1,6 @@
 package io.asynccatalog.aws;
 
+import io.asynccatalog.StartupException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -39,7 +40,7 @@ public record AwsEnvironment(Optional<URI> sqsEndpoint, Optional<URI> dynamoDbEn
     try {
       region = DefaultAwsRegionProviderChain.builder().build().getRegion();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("CATALOG_MODE=aws needs an AWS region: set AWS_REGION (or a profile with one)");
+      throw new StartupException("CATALOG_MODE=aws needs an AWS region: set AWS_REGION (or a profile with one)");
     }
     boolean endpointOverride = hasEnv("AWS_ENDPOINT_URL") || hasEnv("AWS_ENDPOINT_URL_S3");
     return new AwsEnvironment(Optional.empty(), Optional.empty(), Optional.empty(),

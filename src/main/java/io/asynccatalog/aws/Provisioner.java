@@ -1,5 +1,6 @@
 package io.asynccatalog.aws;
 
+import io.asynccatalog.StartupException;
 import io.asynccatalog.config.CatalogConfig.Resources;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,7 +57,8 @@ public final class Provisioner {
   /** Returns the queue URL and the dead-letter queue URL. */
   private Future<String[]> queues(boolean create) {
     if (!create) {
-      return queueUrl(names.dlqName()).compose(dlqUrl -> queueUrl(names.queueName())
+      return existingQueueUrl(names.dlqName(), "CATALOG_DLQ_NAME")
+          .compose(dlqUrl -> existingQueueUrl(names.queueName(), "CATALOG_QUEUE_NAME")
           .map(queueUrl -> new String[] {queueUrl, dlqUrl}));
     }
     return ensureQueue(names.dlqName(), Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, DLQ_RETENTION_SECONDS))
@@ -94,6 +96,14 @@ public final class Provisioner {
     return AwsFutures.bridge(clients.sqs().getQueueUrl(b -> b.queueName(name))).map(r -> r.queueUrl());
   }
 
+  /** Like {@link #queueUrl}, but a missing queue is a start-up failure that says what to do. */
+  private Future<String> existingQueueUrl(String name, String key) {
+    return queueUrl(name).recover(error -> unwrap(error) instanceof QueueDoesNotExistException
+        ? Future.failedFuture(new StartupException("SQS queue " + name + " does not exist (" + key
+            + "); create it or set CATALOG_PROVISION=true"))
+        : Future.failedFuture(error));
+  }
+
   private Future<String> dlqArn(String dlqUrl) {
     return AwsFutures.bridge(clients.sqs().getQueueAttributes(b -> b.queueUrl(dlqUrl)
             .attributeNames(QueueAttributeName.QUEUE_ARN)))
@@ -106,8 +116,8 @@ public final class Provisioner {
         return status == TableStatus.ACTIVE ? Future.succeededFuture() : awaitActive(0);
       }
       if (!create) {
-        return Future.failedFuture("DynamoDB table " + names.tableName() + " does not exist (CATALOG_TABLE_NAME); "
-            + "create it or set CATALOG_PROVISION=true");
+        return Future.failedFuture(new StartupException("DynamoDB table " + names.tableName()
+            + " does not exist (CATALOG_TABLE_NAME); create it or set CATALOG_PROVISION=true"));
       }
       LOG.info("creating table {}", names.tableName());
       return AwsFutures.bridge(clients.dynamoDb().createTable(b -> b.tableName(names.tableName())
@@ -149,8 +159,8 @@ public final class Provisioner {
             return Future.failedFuture(error);
           }
           if (!create) {
-            return Future.failedFuture("S3 bucket " + names.bucketName() + " does not exist (CATALOG_BUCKET_NAME); "
-                + "create it or set CATALOG_PROVISION=true");
+            return Future.failedFuture(new StartupException("S3 bucket " + names.bucketName()
+                + " does not exist (CATALOG_BUCKET_NAME); create it or set CATALOG_PROVISION=true"));
           }
           LOG.info("creating bucket {}", names.bucketName());
           return AwsFutures.bridge(clients.s3().createBucket(b -> {

@@ -1,7 +1,9 @@
 package io.asynccatalog.config;
 
+import io.asynccatalog.StartupException;
+
 /** A configuration value that cannot be used; the message names the key. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends StartupException {
   public ConfigException(String message) {
     super(message);
   }
