@@ -65,8 +65,9 @@ class RedeliveryTest {
   void aMessageThatIsNotAProductGoesStraightToTheDeadLetterQueue() throws Exception {
     String dlqUrl = service.resources().dlqUrl();
     service.aws().sqs().sendMessage(b -> b.queueUrl(service.resources().queueUrl()).messageBody("{not a product")).join();
-    Poll.until(Duration.ofSeconds(30), "the poison message in the DLQ", () -> service.messagesIn(dlqUrl) == 1);
-    assertEquals(0, service.messagesIn(service.resources().queueUrl()));
+    // moved, not copied: in the DLQ and gone from the queue (the delete follows the send)
+    Poll.until(Duration.ofSeconds(30), "the poison message moved to the DLQ",
+        () -> service.messagesIn(dlqUrl) == 1 && service.messagesIn(service.resources().queueUrl()) == 0);
     List<Message> dead = service.aws().sqs().receiveMessage(b -> b.queueUrl(dlqUrl).messageAttributeNames("All")
         .waitTimeSeconds(1)).join().messages();
     assertEquals("{not a product", dead.get(0).body());

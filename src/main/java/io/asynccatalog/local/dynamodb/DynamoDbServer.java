@@ -88,9 +88,9 @@ public final class DynamoDbServer implements AutoCloseable {
 
     @Override
     public Future<?> start() {
-      int listenPort = boundPort.get() != 0 ? boundPort.get() : port;
+      // -1: one random port shared by every instance (0 would give each instance its own)
       HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
-      return server.listen(listenPort, host).onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
+      return server.listen(port == 0 ? -1 : port, host).onSuccess(s -> boundPort.set(s.actualPort()));
     }
 
     private void handle(HttpServerRequest request) {
