@@ -54,7 +54,8 @@ final class LocalSqsServer implements AutoCloseable {
             Map.entry("node-address.context-path", ""),
             Map.entry("messages-storage.enabled", true),
             Map.entry("messages-storage.driver-class", "org.h2.Driver"),
-            Map.entry("messages-storage.uri", "jdbc:h2:" + dir.toAbsolutePath().resolve("elasticmq")),
+            // WRITE_DELAY=0: each commit reaches the file before SQS answers, so an acknowledged send survives a crash
+            Map.entry("messages-storage.uri", "jdbc:h2:" + dir.toAbsolutePath().resolve("elasticmq") + ";WRITE_DELAY=0"),
             Map.entry("messages-storage.username", ""),
             Map.entry("messages-storage.password", ""),
             Map.entry("messages-storage.prune-data-on-init", false),
