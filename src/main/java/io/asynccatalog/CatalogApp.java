@@ -3,6 +3,7 @@ package io.asynccatalog;
 import io.asynccatalog.aws.AwsClients;
 import io.asynccatalog.aws.AwsEnvironment;
 import io.asynccatalog.aws.CatalogResources;
+import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.aws.EmbeddedAws;
 import io.asynccatalog.aws.Provisioner;
 import io.asynccatalog.bus.Codecs;
@@ -44,6 +45,7 @@ public final class CatalogApp implements AutoCloseable {
   private EmbeddedAws embedded;
   private Vertx vertx;
   private AwsClients clients;
+  private Dependencies dependencies;
   private CatalogResources resources;
   private int httpPort;
   private boolean closed;
@@ -72,6 +74,7 @@ public final class CatalogApp implements AutoCloseable {
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Codecs.register(vertx.eventBus());
     clients = AwsClients.create(env, config.aws());
+    dependencies = new Dependencies(vertx, config.aws().breakerMaxFailures(), config.aws().breakerReset().toMillis());
     resources = new Provisioner(vertx, clients, env.region(), config.resources())
         .resolve(config.provision())
         .await(5, TimeUnit.MINUTES);
@@ -95,16 +98,17 @@ public final class CatalogApp implements AutoCloseable {
   }
 
   private void deployVerticles() throws Exception {
-    ProductQueue queue = new ProductQueue(clients.sqs(), resources.queueUrl(), resources.dlqUrl());
-    ProductTable table = new ProductTable(vertx, clients.dynamoDb(), resources.tableName());
-    ReportBucket reports = new ReportBucket(clients.s3(), resources.bucketName());
+    ProductQueue queue = new ProductQueue(clients.sqs(), dependencies.sqs(), resources.queueUrl(), resources.dlqUrl());
+    ProductTable table = new ProductTable(vertx, clients.dynamoDb(), dependencies.dynamoDb(), resources.tableName());
+    ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
     CatalogConfig.WorkerConfig worker = config.worker();
 
     deploy(() -> new SaverVerticle(table, reports, config.resources().reportPrefix()), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {
-      deploy(() -> new ConsumerVerticle(queue, worker, config.aws().callTimeout()), worker.consumerInstances(),
-          ThreadingModel.EVENT_LOOP);
+      Duration visibility = Duration.ofSeconds(config.resources().visibilityTimeoutSeconds());
+      deploy(() -> new ConsumerVerticle(queue, dependencies, worker, visibility, config.aws().callTimeout()),
+          worker.consumerInstances(), ThreadingModel.EVENT_LOOP);
     }
     deploy(() -> new EnqueueVerticle(queue, config.ingest()), config.ingest().instances(), ThreadingModel.EVENT_LOOP);
     deployHttp(table, reports);
@@ -121,7 +125,7 @@ public final class CatalogApp implements AutoCloseable {
         http.instances(), http.maxBodyBytes(), http.defaultCurrency());
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
-      HttpVerticle verticle = new HttpVerticle(listen, () -> routes(parser, table, reports), readiness,
+      HttpVerticle verticle = new HttpVerticle(listen, () -> routes(parser, table, reports), readiness, dependencies,
           config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);
       return verticle;
@@ -154,6 +158,10 @@ public final class CatalogApp implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  public Dependencies dependencies() {
+    return dependencies;
   }
 
   public Readiness readiness() {

@@ -12,4 +12,11 @@ public record SaveOutcome(Set<String> stored, Map<String, String> failed) {
     stored = Set.copyOf(stored);
     failed = Map.copyOf(failed);
   }
+
+  /** Nothing stored, every id failed for the same reason. */
+  public static SaveOutcome allFailed(Set<String> ids, String reason) {
+    Map<String, String> failed = new java.util.HashMap<>();
+    ids.forEach(id -> failed.put(id, reason));
+    return new SaveOutcome(Set.of(), failed);
+  }
 }

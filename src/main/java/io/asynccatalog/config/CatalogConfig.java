@@ -65,11 +65,15 @@ public record CatalogConfig(
         r.integer("CATALOG_SQS_WAIT_SECONDS", 0, 20),
         r.integer("CATALOG_WORKER_INSTANCES", 1, 256),
         r.oneOf("CATALOG_WORKER_THREADING", Set.of("event-loop", "worker")).equals("worker"),
-        Duration.ofMillis(r.integer("CATALOG_SAVE_TIMEOUT_MS", 1000, 600_000)));
+        Duration.ofMillis(r.integer("CATALOG_SAVE_TIMEOUT_MS", 1000, 600_000)),
+        r.integer("CATALOG_RETRY_BASE_SECONDS", 0, 3600),
+        r.integer("CATALOG_RETRY_MAX_SECONDS", 0, 43_200));
     AwsClientConfig aws = new AwsClientConfig(
         Duration.ofMillis(r.integer("CATALOG_AWS_CALL_TIMEOUT_MS", 100, 600_000)),
         r.integer("CATALOG_AWS_MAX_CONNECTIONS", 1, 10_000),
-        r.integer("CATALOG_AWS_EVENT_LOOP_THREADS", 0, 64));
+        r.integer("CATALOG_AWS_EVENT_LOOP_THREADS", 0, 64),
+        r.integer("CATALOG_BREAKER_MAX_FAILURES", 1, 1000),
+        Duration.ofMillis(r.integer("CATALOG_BREAKER_RESET_MS", 100, 600_000)));
     LocalPorts localPorts = new LocalPorts(
         r.integer("CATALOG_LOCAL_SQS_PORT", 0, 65535),
         r.integer("CATALOG_LOCAL_DYNAMODB_PORT", 0, 65535),
@@ -94,12 +98,14 @@ public record CatalogConfig(
   public record IngestConfig(int instances, int lingerMs, int maxBatchesInFlight, int maxPending,
                              Duration timeout) {}
 
-  /** The SQS consumers and the saver pool. */
+  /** The SQS consumers and the saver pool; failed messages come back after a backoff of base * 2^(receives-1). */
   public record WorkerConfig(int consumerInstances, int pollersPerConsumer, int maxInFlightPerConsumer,
-                             int waitSeconds, int saverInstances, boolean workerThreads, Duration saveTimeout) {}
+                             int waitSeconds, int saverInstances, boolean workerThreads, Duration saveTimeout,
+                             int retryBaseSeconds, int retryMaxSeconds) {}
 
-  /** AWS SDK client tuning. */
-  public record AwsClientConfig(Duration callTimeout, int maxConnections, int eventLoopThreads) {}
+  /** AWS SDK client tuning, and the circuit breaker in front of each service. */
+  public record AwsClientConfig(Duration callTimeout, int maxConnections, int eventLoopThreads,
+                                int breakerMaxFailures, Duration breakerReset) {}
 
   /** Ports of the embedded AWS-compatible servers; 0 picks a free port. */
   public record LocalPorts(int sqs, int dynamoDb, int s3) {}

@@ -1,17 +1,15 @@
 package io.asynccatalog.http;
 
+import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.config.CatalogConfig.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +24,16 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpConfig config;
   private final Supplier<ProductRoutes> routes;
   private final Readiness readiness;
+  private final Dependencies dependencies;
   private final long shutdownGraceMs;
   private HttpServer server;
 
-  public HttpVerticle(HttpConfig config, Supplier<ProductRoutes> routes, Readiness readiness, long shutdownGraceMs) {
+  public HttpVerticle(HttpConfig config, Supplier<ProductRoutes> routes, Readiness readiness,
+                      Dependencies dependencies, long shutdownGraceMs) {
     this.config = config;
     this.routes = routes;
     this.readiness = readiness;
+    this.dependencies = dependencies;
     this.shutdownGraceMs = shutdownGraceMs;
   }
 
@@ -62,17 +63,9 @@ public final class HttpVerticle extends VerticleBase {
         .handler(products::create);
     router.get("/products/:id").handler(products::get);
     router.get("/products/:id/report").handler(products::report);
-    router.get("/health/live").handler(HealthCheckHandler.create(vertx)
-        .register("process", promise -> promise.complete(Status.OK())));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readinessChecks()));
+    HealthRoutes.install(vertx, router, readiness, dependencies);
     installErrorHandlers(router);
     return router;
-  }
-
-  private HealthChecks readinessChecks() {
-    return HealthChecks.create(vertx).register("ready", promise -> promise.complete(readiness.isReady()
-        ? Status.OK()
-        : Status.KO(new io.vertx.core.json.JsonObject().put("reason", readiness.reason()))));
   }
 
   private void requireJson(RoutingContext ctx) {

@@ -1,12 +1,15 @@
 package io.asynccatalog.queue;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -18,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** The product queue and its dead-letter queue, in the batched calls the service uses. */
+/** The product queue and its dead-letter queue, in the batched calls the service uses, behind the SQS breaker. */
 public final class ProductQueue {
   /** SQS's limit on entries per batch call and messages per receive. */
   public static final int MAX_BATCH = 10;
@@ -26,37 +29,54 @@ public final class ProductQueue {
   public static final String REJECTED_REASON = "rejected-reason";
 
   private final SqsAsyncClient sqs;
+  private final CircuitBreaker breaker;
   private final String queueUrl;
   private final String dlqUrl;
 
-  public ProductQueue(SqsAsyncClient sqs, String queueUrl, String dlqUrl) {
+  public ProductQueue(SqsAsyncClient sqs, CircuitBreaker breaker, String queueUrl, String dlqUrl) {
     this.sqs = sqs;
+    this.breaker = breaker;
     this.queueUrl = queueUrl;
     this.dlqUrl = dlqUrl;
   }
 
+  /** A long poll under way: its messages, and the SDK call, which a stopping consumer may cancel. */
+  public record PendingReceive(CompletableFuture<ReceiveMessageResponse> call, Future<List<Message>> messages) {}
+
   /** Sends up to ten messages; the caller matches the per-entry outcome by entry id. */
   public Future<SendMessageBatchResponse> sendBatch(List<SendMessageBatchRequestEntry> entries, Duration deadline) {
-    return AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
-        .overrideConfiguration(o -> o.apiCallTimeout(deadline))));
+    return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
+        .overrideConfiguration(o -> o.apiCallTimeout(deadline)))));
   }
 
   /**
-   * Long-polls for up to {@code max} messages; the call's own deadline is the wait plus a margin. Returns the SDK
-   * future itself so that a stopping consumer can cancel a pending poll instead of waiting it out.
+   * Long-polls for up to {@code max} messages, hiding them for {@code visibility}; the call's own deadline is the
+   * wait plus {@code callTimeout}.
    */
-  public CompletableFuture<List<Message>> receive(int max, int waitSeconds, Duration callTimeout) {
-    return sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-            .maxNumberOfMessages(max)
-            .waitTimeSeconds(waitSeconds)
-            .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                MessageSystemAttributeName.SENT_TIMESTAMP)
-            .overrideConfiguration(o -> o.apiCallTimeout(callTimeout.plusSeconds(waitSeconds))))
-        .thenApply(response -> response.hasMessages() ? response.messages() : List.of());
+  public PendingReceive receive(String url, int max, int waitSeconds, Duration visibility, Duration callTimeout) {
+    CompletableFuture<ReceiveMessageResponse> call = new CompletableFuture<>();
+    Future<List<Message>> messages = breaker.execute(() -> {
+      CompletableFuture<ReceiveMessageResponse> sdk = sqs.receiveMessage(b -> b.queueUrl(url)
+          .maxNumberOfMessages(max)
+          .waitTimeSeconds(waitSeconds)
+          .visibilityTimeout((int) visibility.toSeconds())
+          .messageAttributeNames("All")
+          .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+              MessageSystemAttributeName.SENT_TIMESTAMP)
+          .overrideConfiguration(o -> o.apiCallTimeout(callTimeout.plusSeconds(waitSeconds))));
+      call.whenComplete((r, e) -> sdk.cancel(true)); // completing "call" early cancels the poll
+      return AwsFutures.bridge(sdk).map(r -> r.hasMessages() ? r.messages() : List.<Message>of());
+    });
+    return new PendingReceive(call, messages);
   }
 
-  /** Deletes the given messages; succeeds with the receipt handles that SQS did not delete. */
-  public Future<Set<String>> deleteBatch(List<Message> messages) {
+  /** Long-polls the product queue. */
+  public PendingReceive receive(int max, int waitSeconds, Duration visibility, Duration callTimeout) {
+    return receive(queueUrl, max, waitSeconds, visibility, callTimeout);
+  }
+
+  /** Deletes messages of {@code url}; succeeds with the receipt handles that SQS did not delete. */
+  public Future<Set<String>> deleteBatch(String url, List<Message> messages) {
     if (messages.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
@@ -65,7 +85,7 @@ public final class ProductQueue {
       entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
           .receiptHandle(messages.get(i).receiptHandle()).build());
     }
-    return AwsFutures.bridge(sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)))
+    return breaker.execute(() -> AwsFutures.bridge(sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries))))
         .map(response -> {
           Set<String> failed = new HashSet<>();
           response.failed().forEach(f -> failed.add(messages.get(Integer.parseInt(f.id())).receiptHandle()));
@@ -73,14 +93,60 @@ public final class ProductQueue {
         });
   }
 
+  public Future<Set<String>> deleteBatch(List<Message> messages) {
+    return deleteBatch(queueUrl, messages);
+  }
+
+  /** Sets how long each message stays hidden from now on (0 makes it visible at once); up to ten per call. */
+  public Future<Void> changeVisibility(Map<Message, Integer> seconds) {
+    if (seconds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(seconds.size());
+    int i = 0;
+    for (Map.Entry<Message, Integer> entry : seconds.entrySet()) {
+      entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i++))
+          .receiptHandle(entry.getKey().receiptHandle()).visibilityTimeout(entry.getValue()).build());
+    }
+    return breaker.execute(() -> AwsFutures.bridge(sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl)
+        .entries(entries)))).mapEmpty();
+  }
+
   /** Moves a message that can never be processed to the dead-letter queue, then deletes it from this queue. */
   public Future<Void> deadLetter(Message message, String reason) {
-    return AwsFutures.bridge(sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(message.body())
+    return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessage(b -> b.queueUrl(dlqUrl)
+            .messageBody(message.body())
             .messageAttributes(Map.of(REJECTED_REASON, MessageAttributeValue.builder()
                 .dataType("String").stringValue(truncate(reason, 1024)).build()))))
         .compose(sent -> AwsFutures.bridge(sqs.deleteMessage(b -> b.queueUrl(queueUrl)
             .receiptHandle(message.receiptHandle()))))
-        .mapEmpty();
+        .mapEmpty());
+  }
+
+  /** Sends bodies to {@code url} as they are, ten per call; succeeds with the number sent. */
+  public Future<Integer> sendBodies(String url, List<Message> messages) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(messages.get(i).body())
+          .build());
+    }
+    return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries))))
+        .compose(response -> response.failed().isEmpty()
+            ? Future.succeededFuture(entries.size())
+            : Future.failedFuture("SQS refused " + response.failed().size() + " message(s): "
+                + response.failed().get(0).message()));
+  }
+
+  /** Approximate visible plus in-flight messages of a queue. */
+  public Future<Map<String, Integer>> depth(String url) {
+    return breaker.execute(() -> AwsFutures.bridge(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings(
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))))
+        .map(r -> Map.of(
+            "visible", Integer.parseInt(r.attributesAsStrings().getOrDefault("ApproximateNumberOfMessages", "0")),
+            "inFlight", Integer.parseInt(r.attributesAsStrings().getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"))));
   }
 
   public String queueUrl() {

@@ -2,6 +2,7 @@ package io.asynccatalog.store;
 
 import io.asynccatalog.aws.AwsFutures;
 import io.asynccatalog.domain.StoredProduct;
+import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -29,11 +30,13 @@ public final class ProductTable {
 
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamoDb;
+  private final CircuitBreaker breaker;
   private final String tableName;
 
-  public ProductTable(Vertx vertx, DynamoDbAsyncClient dynamoDb, String tableName) {
+  public ProductTable(Vertx vertx, DynamoDbAsyncClient dynamoDb, CircuitBreaker breaker, String tableName) {
     this.vertx = vertx;
     this.dynamoDb = dynamoDb;
+    this.breaker = breaker;
     this.tableName = tableName;
   }
 
@@ -58,7 +61,8 @@ public final class ProductTable {
   }
 
   private Future<List<WriteRequest>> write(List<WriteRequest> requests, int attempt) {
-    return AwsFutures.bridge(dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(tableName, requests))))
+    return breaker.execute(() -> AwsFutures.bridge(dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(tableName,
+            requests)))))
         .compose(response -> {
           List<WriteRequest> unprocessed = unprocessed(response);
           if (unprocessed.isEmpty() || attempt >= UNPROCESSED_RETRIES) {
@@ -73,8 +77,15 @@ public final class ProductTable {
     return response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(tableName, List.of()) : List.of();
   }
 
+  /** Writes one item; used to tell a poison item from its batch when DynamoDB refuses a whole batch. */
+  public Future<Void> put(Map<String, AttributeValue> item) {
+    return breaker.execute(() -> AwsFutures.bridge(dynamoDb.putItem(b -> b.tableName(tableName).item(item))))
+        .mapEmpty();
+  }
+
   public Future<Optional<StoredProduct>> get(String id) {
-    return AwsFutures.bridge(dynamoDb.getItem(b -> b.tableName(tableName).key(ProductItems.key(id))))
+    return breaker.execute(() -> AwsFutures.bridge(dynamoDb.getItem(b -> b.tableName(tableName)
+            .key(ProductItems.key(id)))))
         .map(response -> response.hasItem() && !response.item().isEmpty()
             ? Optional.of(ProductItems.fromItem(response.item()))
             : Optional.empty());

@@ -1,6 +1,7 @@
 package io.asynccatalog.store;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -14,24 +15,27 @@ import java.util.concurrent.CompletionException;
 /** The report bucket: one object per key, written whole; rewriting a key with the same bytes is harmless. */
 public final class ReportBucket {
   private final S3AsyncClient s3;
+  private final CircuitBreaker breaker;
   private final String bucket;
 
-  public ReportBucket(S3AsyncClient s3, String bucket) {
+  public ReportBucket(S3AsyncClient s3, CircuitBreaker breaker, String bucket) {
     this.s3 = s3;
+    this.breaker = breaker;
     this.bucket = bucket;
   }
 
   public Future<Void> put(String key, byte[] content, String contentType) {
-    return AwsFutures.bridge(s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
-            AsyncRequestBody.fromBytes(content)))
+    return breaker.execute(() -> AwsFutures.bridge(s3.putObject(b -> b.bucket(bucket).key(key)
+            .contentType(contentType), AsyncRequestBody.fromBytes(content))))
         .mapEmpty();
   }
 
   /** The object's bytes, or empty when there is no such key. */
   public Future<Optional<Buffer>> get(String key) {
-    return AwsFutures.bridge(s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()))
+    return breaker.<Optional<Buffer>>execute(() -> AwsFutures.bridge(s3.getObject(b -> b.bucket(bucket).key(key),
+            AsyncResponseTransformer.toBytes()))
         .map(bytes -> Optional.of(Buffer.buffer(bytes.asByteArrayUnsafe())))
-        .recover(error -> isMissing(error) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error));
+        .recover(error -> isMissing(error) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error)));
   }
 
   private static boolean isMissing(Throwable error) {

@@ -1,6 +1,6 @@
 package io.asynccatalog.worker;
 
-import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
@@ -8,6 +8,7 @@ import io.asynccatalog.config.CatalogConfig.WorkerConfig;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.queue.ProductQueue.PendingReceive;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -15,39 +16,50 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Drains the product queue: long polls of up to ten messages, one save request per received batch, one
- * DeleteMessageBatch for what was fully stored. A message is deleted only after its item and its report are both
- * written; anything else stays in the queue and comes back after the visibility timeout. A poller receives again
- * only when the in-flight bound leaves room for a full batch.
+ * Drains the product queue: long polls of up to ten messages, one save request per received batch, then for each
+ * message exactly one outcome. Stored: deleted (one DeleteMessageBatch). Failed: hidden again for a backoff that
+ * grows with its receive count, until SQS moves it to the dead-letter queue. Not a product at all: moved to the
+ * dead-letter queue at once. While a batch is being stored its visibility is extended, so a slow store never lets a
+ * second consumer take the same messages. A poller receives only when the in-flight bound has room for a full batch
+ * and the table and bucket are not known to be down (receiving then would only burn receive counts).
  */
 public final class ConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
-  private static final long MAX_BACKOFF_MS = 20_000;
+  private static final long MAX_POLL_BACKOFF_MS = 5_000;
+  private static final long PAUSED_CHECK_MS = 500;
 
   private final ProductQueue queue;
+  private final Dependencies dependencies;
   private final WorkerConfig config;
+  private final Duration visibility;
   private final Duration callTimeout;
-  private final Set<CompletableFuture<List<Message>>> polls = new HashSet<>();
+  private final RetryBackoff backoff;
+  private final Set<PendingReceive> polls = new HashSet<>();
   private int inFlight;
   private int parkedPollers;
-  private long backoffMs;
+  private long pollBackoffMs;
   private boolean running;
   private Promise<Void> stopped;
 
-  public ConsumerVerticle(ProductQueue queue, WorkerConfig config, Duration callTimeout) {
+  public ConsumerVerticle(ProductQueue queue, Dependencies dependencies, WorkerConfig config, Duration visibility,
+                          Duration callTimeout) {
     this.queue = queue;
+    this.dependencies = dependencies;
     this.config = config;
+    this.visibility = visibility;
     this.callTimeout = callTimeout;
+    this.backoff = new RetryBackoff(config.retryBaseSeconds(), config.retryMaxSeconds());
   }
 
   @Override
@@ -59,12 +71,12 @@ public final class ConsumerVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Stops receiving (pending polls are cancelled; SQS makes their messages visible again), finishes in-flight work. */
+  /** Stops receiving (pending polls are cancelled; SQS shows their messages again), finishes in-flight work. */
   @Override
   public Future<?> stop() {
     running = false;
     stopped = Promise.promise();
-    new ArrayList<>(polls).forEach(poll -> poll.cancel(true));
+    new ArrayList<>(polls).forEach(poll -> poll.call().cancel(true));
     checkStopped();
     return stopped.future();
   }
@@ -77,29 +89,28 @@ public final class ConsumerVerticle extends VerticleBase {
       parkedPollers++; // resumed by finish() when work completes
       return;
     }
-    CompletableFuture<List<Message>> poll = queue.receive(ProductQueue.MAX_BATCH, config.waitSeconds(), callTimeout);
+    if (!dependencies.storeAvailable()) {
+      vertx.setTimer(PAUSED_CHECK_MS, id -> poll()); // leave the messages in SQS until the store is back
+      return;
+    }
+    PendingReceive poll = queue.receive(ProductQueue.MAX_BATCH, config.waitSeconds(), visibility, callTimeout);
     polls.add(poll);
-    AwsFutures.bridge(poll).onComplete(result -> {
+    poll.messages().onComplete(result -> {
       polls.remove(poll);
       if (result.succeeded()) {
-        backoffMs = 0;
+        pollBackoffMs = 0;
         process(result.result());
         poll();
-        checkStopped();
-      } else if (running && !(result.cause() instanceof CancellationException)) {
-        backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, backoffMs * 2));
-        LOG.warn("ReceiveMessage failed, retrying in {} ms: {}", backoffMs, result.cause().toString());
-        vertx.setTimer(backoffMs, id -> poll());
-      } else {
-        checkStopped();
+      } else if (running) {
+        pollBackoffMs = Math.min(MAX_POLL_BACKOFF_MS, Math.max(250, pollBackoffMs * 2));
+        LOG.warn("ReceiveMessage failed, retrying in {} ms: {}", pollBackoffMs, result.cause().toString());
+        vertx.setTimer(pollBackoffMs, id -> poll());
       }
+      checkStopped();
     });
   }
 
   private void process(List<Message> messages) {
-    if (messages.isEmpty()) {
-      return;
-    }
     List<Message> valid = new ArrayList<>(messages.size());
     List<Product> products = new ArrayList<>(messages.size());
     for (Message message : messages) {
@@ -118,29 +129,58 @@ public final class ConsumerVerticle extends VerticleBase {
       return;
     }
     inFlight += valid.size();
+    VisibilityKeeper keeper = new VisibilityKeeper(valid);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.saveTimeout().toMillis());
     vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(products), options)
-        .compose(reply -> deleteStored(valid, products, reply.body()))
-        .onFailure(error -> LOG.warn("batch of {} not stored, left for redelivery: {}", valid.size(), error.toString()))
+        .map(reply -> reply.body())
+        .otherwise(error -> SaveOutcome.allFailed(ids(products), "not stored: " + error.getMessage()))
+        .compose(outcome -> {
+          keeper.stop();
+          return settle(valid, products, outcome);
+        })
+        .onFailure(error -> LOG.warn("settling a batch of {} failed; SQS will redeliver: {}", valid.size(),
+            error.toString()))
         .onComplete(done -> finish(valid.size()));
   }
 
-  private Future<Void> deleteStored(List<Message> messages, List<Product> products, SaveOutcome outcome) {
-    List<Message> done = new ArrayList<>(messages.size());
+  /** Deletes what is stored; hides what failed for its backoff. */
+  private Future<Void> settle(List<Message> messages, List<Product> products, SaveOutcome outcome) {
+    List<Message> stored = new ArrayList<>(messages.size());
+    Map<Message, Integer> retries = new LinkedHashMap<>();
     for (int i = 0; i < messages.size(); i++) {
+      Message message = messages.get(i);
       if (outcome.stored().contains(products.get(i).id())) {
-        done.add(messages.get(i));
+        stored.add(message);
+      } else {
+        retries.put(message, backoff.delaySeconds(receiveCount(message)));
       }
     }
     if (!outcome.failed().isEmpty()) {
-      LOG.warn("{} product(s) not stored, left for redelivery: {}", outcome.failed().size(), outcome.failed());
+      LOG.warn("{} product(s) not stored, retried later: {}", outcome.failed().size(), outcome.failed());
     }
-    return queue.deleteBatch(done).map(notDeleted -> {
+    Future<Void> deleted = queue.deleteBatch(stored).map(notDeleted -> {
       if (!notDeleted.isEmpty()) {
         LOG.warn("{} stored message(s) could not be deleted and will be redelivered (harmless)", notDeleted.size());
       }
       return null;
     });
+    Future<Void> hidden = queue.changeVisibility(retries);
+    return Future.all(deleted, hidden).mapEmpty();
+  }
+
+  private static int receiveCount(Message message) {
+    String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+    try {
+      return count == null ? 1 : Integer.parseInt(count);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  private static Set<String> ids(List<Product> products) {
+    Set<String> ids = new HashSet<>();
+    products.forEach(p -> ids.add(p.id()));
+    return ids;
   }
 
   private void finish(int count) {
@@ -155,6 +195,39 @@ public final class ConsumerVerticle extends VerticleBase {
   private void checkStopped() {
     if (stopped != null && polls.isEmpty() && inFlight == 0) {
       stopped.tryComplete();
+    }
+  }
+
+  /**
+   * Extends the visibility of a batch while it is being stored: at two thirds of each visibility period, the
+   * messages are hidden for another full period. Stops when the batch is settled.
+   */
+  private final class VisibilityKeeper {
+    private final Map<Message, Integer> extension = new LinkedHashMap<>();
+    private long timer;
+    private boolean done;
+
+    VisibilityKeeper(List<Message> messages) {
+      int seconds = (int) visibility.toSeconds();
+      messages.forEach(m -> extension.put(m, seconds));
+      schedule();
+    }
+
+    private void schedule() {
+      timer = vertx.setTimer(Math.max(200, visibility.toMillis() * 2 / 3), id -> {
+        if (done) {
+          return;
+        }
+        queue.changeVisibility(extension)
+            .onSuccess(v -> LOG.debug("extended the visibility of {} message(s) still being stored", extension.size()))
+            .onFailure(error -> LOG.warn("could not extend visibility: {}", error.toString()));
+        schedule();
+      });
+    }
+
+    void stop() {
+      done = true;
+      vertx.cancelTimer(timer);
     }
   }
 }

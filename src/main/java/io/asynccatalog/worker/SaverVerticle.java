@@ -1,5 +1,6 @@
 package io.asynccatalog.worker;
 
+import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
@@ -57,16 +58,30 @@ public final class SaverVerticle extends VerticleBase {
     request.body().products().forEach(p -> products.putIfAbsent(p.id(), p));
     save(products).onComplete(result -> request.reply(result.succeeded()
         ? result.result()
-        : allFailed(products.keySet(), "DynamoDB: " + result.cause().getMessage())));
+        : SaveOutcome.allFailed(products.keySet(), "DynamoDB: " + result.cause().getMessage())));
   }
 
   private Future<SaveOutcome> save(Map<String, Product> products) {
     Instant storedAt = Instant.now();
-    List<Map<String, AttributeValue>> items = new ArrayList<>(products.size());
+    Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
     for (Product p : products.values()) {
-      items.add(ProductItems.toItem(p, storedAt, ProductReport.objectKey(reportPrefix, p.id())));
+      items.put(p.id(), ProductItems.toItem(p, storedAt, ProductReport.objectKey(reportPrefix, p.id())));
     }
-    return table.putAll(items).compose(written -> writeReports(products, written));
+    return table.putAll(new ArrayList<>(items.values()))
+        .recover(error -> items.size() > 1 && !Dependencies.isOutage(error)
+            ? putOneByOne(items) // DynamoDB refused the whole batch: find the item it refuses, store the others
+            : Future.failedFuture(error))
+        .compose(written -> writeReports(products, written));
+  }
+
+  private Future<Set<String>> putOneByOne(Map<String, Map<String, AttributeValue>> items) {
+    List<Future<String>> puts = new ArrayList<>(items.size());
+    items.forEach((id, item) -> puts.add(table.put(item).map(id)));
+    return Future.join(puts).transform(done -> {
+      Set<String> written = new HashSet<>();
+      puts.stream().filter(Future::succeeded).forEach(f -> written.add(f.result()));
+      return Future.succeededFuture(written);
+    });
   }
 
   private Future<SaveOutcome> writeReports(Map<String, Product> products, Set<String> written) {
@@ -87,11 +102,5 @@ public final class SaverVerticle extends VerticleBase {
       puts.stream().filter(Future::succeeded).forEach(f -> stored.add(f.result()));
       return Future.succeededFuture(new SaveOutcome(stored, failed));
     });
-  }
-
-  private static SaveOutcome allFailed(Set<String> ids, String reason) {
-    Map<String, String> failed = new HashMap<>();
-    ids.forEach(id -> failed.put(id, reason));
-    return new SaveOutcome(Set.of(), failed);
   }
 }
