@@ -14,6 +14,7 @@ import io.asynccatalog.http.ProductRoutes;
 import io.asynccatalog.http.Readiness;
 import io.asynccatalog.ingest.EnqueueVerticle;
 import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.worker.ConsumerVerticle;
@@ -134,7 +135,9 @@ public final class CatalogApp implements AutoCloseable {
   }
 
   private ProductRoutes routes(ProductRequestParser parser, ProductTable table, ReportBucket reports) {
-    return new ProductRoutes(vertx, parser, table, reports, readiness, config.ingest().timeout());
+    IdempotencyKeys keys = new IdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
+        resources.idempotencyTableName(), config.resources().idempotencyWindow());
+    return new ProductRoutes(vertx, parser, table, reports, keys, readiness, config.ingest().timeout());
   }
 
   private void deploy(java.util.function.Supplier<io.vertx.core.Deployable> factory, int instances,

@@ -2,6 +2,7 @@ package io.asynccatalog.aws;
 
 import io.asynccatalog.StartupException;
 import io.asynccatalog.config.CatalogConfig.Resources;
+import io.asynccatalog.store.IdempotencyKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -49,9 +51,22 @@ public final class Provisioner {
 
   /** Resolves every resource; with {@code create}, first creates what is missing. */
   public Future<CatalogResources> resolve(boolean create) {
-    return queues(create).compose(urls -> table(create)
+    return queues(create).compose(urls -> table(names.tableName(), "id", "CATALOG_TABLE_NAME", create)
+        .compose(v -> table(names.idempotencyTableName(), IdempotencyKeys.KEY, "CATALOG_IDEMPOTENCY_TABLE_NAME", create))
+        .compose(v -> create ? expireIdempotencyKeys() : Future.succeededFuture())
         .compose(v -> bucket(create))
-        .map(v -> new CatalogResources(urls[0], urls[1], names.tableName(), names.bucketName())));
+        .map(v -> new CatalogResources(urls[0], urls[1], names.tableName(), names.bucketName(),
+            names.idempotencyTableName())));
+  }
+
+  /** Lets DynamoDB delete expired idempotency records (the service ignores them before that anyway). */
+  private Future<Void> expireIdempotencyKeys() {
+    return AwsFutures.bridge(clients.dynamoDb().describeTimeToLive(b -> b.tableName(names.idempotencyTableName())))
+        .compose(ttl -> ttl.timeToLiveDescription().timeToLiveStatus() == TimeToLiveStatus.ENABLED
+            || ttl.timeToLiveDescription().timeToLiveStatus() == TimeToLiveStatus.ENABLING
+            ? Future.succeededFuture()
+            : AwsFutures.bridge(clients.dynamoDb().updateTimeToLive(b -> b.tableName(names.idempotencyTableName())
+                .timeToLiveSpecification(t -> t.attributeName(IdempotencyKeys.EXPIRES_AT).enabled(true)))).mapEmpty());
   }
 
   /** Returns the queue URL and the dead-letter queue URL. */
@@ -110,44 +125,44 @@ public final class Provisioner {
         .map(r -> r.attributes().get(QueueAttributeName.QUEUE_ARN));
   }
 
-  private Future<Void> table(boolean create) {
-    return tableStatus().compose(status -> {
+  private Future<Void> table(String table, String keyName, String configKey, boolean create) {
+    return tableStatus(table).compose(status -> {
       if (status != null) {
-        return status == TableStatus.ACTIVE ? Future.succeededFuture() : awaitActive(0);
+        return status == TableStatus.ACTIVE ? Future.succeededFuture() : awaitActive(table, 0);
       }
       if (!create) {
-        return Future.failedFuture(new StartupException("DynamoDB table " + names.tableName()
-            + " does not exist (CATALOG_TABLE_NAME); create it or set CATALOG_PROVISION=true"));
+        return Future.failedFuture(new StartupException("DynamoDB table " + table + " does not exist (" + configKey
+            + "); create it or set CATALOG_PROVISION=true"));
       }
-      LOG.info("creating table {}", names.tableName());
-      return AwsFutures.bridge(clients.dynamoDb().createTable(b -> b.tableName(names.tableName())
+      LOG.info("creating table {}", table);
+      return AwsFutures.bridge(clients.dynamoDb().createTable(b -> b.tableName(table)
               .billingMode(BillingMode.PAY_PER_REQUEST)
-              .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
+              .attributeDefinitions(AttributeDefinition.builder().attributeName(keyName)
                   .attributeType(ScalarAttributeType.S).build())
-              .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())))
+              .keySchema(KeySchemaElement.builder().attributeName(keyName).keyType(KeyType.HASH).build())))
           .recover(error -> unwrap(error) instanceof ResourceInUseException
               ? Future.succeededFuture() : Future.failedFuture(error))
-          .compose(v -> awaitActive(0));
+          .compose(v -> awaitActive(table, 0));
     });
   }
 
   /** The table's status, or null when it does not exist. */
-  private Future<TableStatus> tableStatus() {
-    return AwsFutures.bridge(clients.dynamoDb().describeTable(b -> b.tableName(names.tableName())))
+  private Future<TableStatus> tableStatus(String table) {
+    return AwsFutures.bridge(clients.dynamoDb().describeTable(b -> b.tableName(table)))
         .map(r -> r.table().tableStatus())
         .recover(error -> unwrap(error) instanceof ResourceNotFoundException
             ? Future.succeededFuture(null) : Future.failedFuture(error));
   }
 
-  private Future<Void> awaitActive(int polls) {
-    return tableStatus().compose(status -> {
+  private Future<Void> awaitActive(String table, int polls) {
+    return tableStatus(table).compose(status -> {
       if (status == TableStatus.ACTIVE) {
         return Future.succeededFuture();
       }
       if (polls >= TABLE_POLLS) {
-        return Future.failedFuture("table " + names.tableName() + " did not become ACTIVE (status " + status + ")");
+        return Future.failedFuture("table " + table + " did not become ACTIVE (status " + status + ")");
       }
-      return vertx.timer(TABLE_POLL_MS).compose(v -> awaitActive(polls + 1));
+      return vertx.timer(TABLE_POLL_MS).compose(v -> awaitActive(table, polls + 1));
     });
   }
 

@@ -51,7 +51,9 @@ public record CatalogConfig(
         r.integer("CATALOG_VISIBILITY_TIMEOUT_SECONDS", 1, 43_200),
         r.matching("CATALOG_TABLE_NAME", TABLE_NAME, "a valid DynamoDB table name"),
         r.matching("CATALOG_BUCKET_NAME", BUCKET_NAME, "a valid S3 bucket name"),
-        r.optionalString("CATALOG_REPORT_PREFIX"));
+        r.optionalString("CATALOG_REPORT_PREFIX"),
+        r.matching("CATALOG_IDEMPOTENCY_TABLE_NAME", TABLE_NAME, "a valid DynamoDB table name"),
+        Duration.ofSeconds(r.integer("CATALOG_IDEMPOTENCY_WINDOW_SECONDS", 1, 30 * 24 * 3600)));
     IngestConfig ingest = new IngestConfig(
         r.integer("CATALOG_ENQUEUE_INSTANCES", 1, 64),
         r.integer("CATALOG_ENQUEUE_LINGER_MS", 0, 1000),
@@ -90,9 +92,10 @@ public record CatalogConfig(
   /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency) {}
 
-  /** Names of the queue, dead-letter queue, table and bucket, and the queue's redrive settings. */
+  /** Names of the queue, dead-letter queue, tables and bucket, the queue's redrive settings, the key window. */
   public record Resources(String queueName, String dlqName, int maxReceiveCount, int visibilityTimeoutSeconds,
-                          String tableName, String bucketName, String reportPrefix) {}
+                          String tableName, String bucketName, String reportPrefix, String idempotencyTableName,
+                          Duration idempotencyWindow) {}
 
   /** The batching SQS publisher behind POST /products. */
   public record IngestConfig(int instances, int lingerMs, int maxBatchesInFlight, int maxPending,

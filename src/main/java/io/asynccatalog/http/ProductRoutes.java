@@ -7,6 +7,8 @@ import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.domain.ProductRequestParser;
 import io.asynccatalog.domain.ProductRequestParser.Invalid;
 import io.asynccatalog.domain.ProductRequestParser.Valid;
+import io.asynccatalog.domain.FieldError;
+import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
 import io.vertx.core.Future;
@@ -19,27 +21,37 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The product API: accept a product (202 once it is on the queue), read a stored product, read its report. */
 public final class ProductRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ProductRoutes.class);
+  /** The header of the IETF idempotency-key draft. */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final Pattern VALID_KEY = Pattern.compile("[!-~]{1,255}");
 
   private final Vertx vertx;
   private final ProductRequestParser parser;
   private final ProductTable table;
   private final ReportBucket reports;
+  private final IdempotencyKeys keys;
   private final Readiness readiness;
   private final DeliveryOptions enqueueOptions;
 
   public ProductRoutes(Vertx vertx, ProductRequestParser parser, ProductTable table, ReportBucket reports,
-                       Readiness readiness, Duration enqueueTimeout) {
+                       IdempotencyKeys keys, Readiness readiness, Duration enqueueTimeout) {
     this.vertx = vertx;
     this.parser = parser;
     this.table = table;
     this.reports = reports;
+    this.keys = keys;
     this.readiness = readiness;
     // the publisher answers at its own deadline; the bus timeout is only a backstop behind it
     this.enqueueOptions = new DeliveryOptions().setSendTimeout(enqueueTimeout.toMillis() + 1000);
@@ -50,19 +62,56 @@ public final class ProductRoutes {
       Problems.unavailable(ctx, "The service is " + readiness.reason() + " and takes no products now.");
       return;
     }
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    if (key != null && !VALID_KEY.matcher(key).matches()) {
+      Problems.send(ctx, 400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+          "An Idempotency-Key is 1 to 255 visible ASCII characters.",
+          List.of(new FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters")));
+      return;
+    }
     Buffer body = ctx.body().buffer();
-    ProductRequestParser.Result parsed = parser.parse(body == null ? new byte[0] : body.getBytes());
+    byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    ProductRequestParser.Result parsed = parser.parse(bytes);
     if (parsed instanceof Invalid invalid) {
       Problems.send(ctx, 400, "invalid-product", "Invalid product", invalid.detail(), invalid.errors());
+      return;
+    }
+    Product product = ((Valid) parsed).draft().accept(ProductIds.next(), Instant.now());
+    if (key == null) {
+      enqueue(ctx, product, false);
     } else {
-      enqueue(ctx, ((Valid) parsed).draft().accept(ProductIds.next(), Instant.now()));
+      claimThenEnqueue(ctx, key, sha256(bytes), product);
     }
   }
 
-  private void enqueue(RoutingContext ctx, Product product) {
+  /**
+   * A repeat of a key gets the first request's product (same id) and re-sends it: the first send may have failed,
+   * and re-sending an already stored product writes the same item again, so a repeat is always safe.
+   */
+  private void claimThenEnqueue(RoutingContext ctx, String key, String requestHash, Product product) {
+    keys.claim(key, requestHash, product).onComplete(result -> {
+      if (result.failed()) {
+        LOG.warn("idempotency key lookup failed: {}", result.cause().toString());
+        Problems.unavailable(ctx, "Idempotency keys cannot be checked now; the product was not accepted.");
+        return;
+      }
+      IdempotencyKeys.Claim claim = result.result();
+      if (!claim.first() && !claim.requestHash().equals(requestHash)) {
+        Problems.send(ctx, 422, "idempotency-key-reused", "Idempotency-Key reused",
+            "This Idempotency-Key was used with a different request body; use a new key for a new product.");
+        return;
+      }
+      enqueue(ctx, claim.product(), !claim.first());
+    });
+  }
+
+  private void enqueue(RoutingContext ctx, Product product, boolean replayed) {
     vertx.eventBus().request(Addresses.ENQUEUE, product, enqueueOptions).onComplete(result -> {
       if (result.succeeded()) {
         String location = "/products/" + product.id();
+        if (replayed) {
+          ctx.response().putHeader("Idempotent-Replayed", "true");
+        }
         ctx.response().setStatusCode(202)
             .putHeader("Location", location)
             .putHeader("Content-Type", "application/json")
@@ -123,6 +172,14 @@ public final class ProductRoutes {
   private static void notFound(RoutingContext ctx, String id) {
     Problems.send(ctx, 404, "product-not-found", "Not Found",
         "No stored product " + id + ". An accepted product is readable once a worker has stored it.");
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String abbreviate(String text) {

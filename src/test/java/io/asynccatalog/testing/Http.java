@@ -30,6 +30,16 @@ public final class Http {
     return post("/products", "application/json", body);
   }
 
+  /** A POST /products carrying extra headers, e.g. an Idempotency-Key. */
+  public HttpResponse<String> postJson(String body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/products"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

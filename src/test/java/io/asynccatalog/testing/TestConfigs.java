@@ -28,6 +28,7 @@ public final class TestConfigs {
         .put("CATALOG_QUEUE_NAME", "products-" + suffix)
         .put("CATALOG_DLQ_NAME", "products-dlq-" + suffix)
         .put("CATALOG_TABLE_NAME", "Products-" + suffix)
+        .put("CATALOG_IDEMPOTENCY_TABLE_NAME", "Keys-" + suffix)
         .put("CATALOG_BUCKET_NAME", "reports-" + suffix)
         .put("CATALOG_SQS_WAIT_SECONDS", 1)
         .put("CATALOG_SHUTDOWN_GRACE_SECONDS", 5);
