@@ -9,10 +9,13 @@ import io.asynccatalog.aws.Provisioner;
 import io.asynccatalog.bus.Codecs;
 import io.asynccatalog.config.CatalogConfig;
 import io.asynccatalog.domain.ProductRequestParser;
+import io.asynccatalog.http.ApiKeys;
+import io.asynccatalog.http.HttpServices;
 import io.asynccatalog.http.HttpVerticle;
 import io.asynccatalog.http.ProductRoutes;
 import io.asynccatalog.http.Readiness;
 import io.asynccatalog.ingest.EnqueueVerticle;
+import io.asynccatalog.queue.DeadLetters;
 import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
@@ -112,22 +115,23 @@ public final class CatalogApp implements AutoCloseable {
           worker.consumerInstances(), ThreadingModel.EVENT_LOOP);
     }
     deploy(() -> new EnqueueVerticle(queue, config.ingest()), config.ingest().instances(), ThreadingModel.EVENT_LOOP);
-    deployHttp(table, reports);
+    deployHttp(queue, table, reports);
   }
 
   /**
    * HTTP last. Port 0 becomes -1: Vert.x gives servers listening on the same negative port one shared random port,
    * so all instances serve the port the first one got.
    */
-  private void deployHttp(ProductTable table, ReportBucket reports) throws Exception {
+  private void deployHttp(ProductQueue queue, ProductTable table, ReportBucket reports) throws Exception {
     ProductRequestParser parser = new ProductRequestParser(config.http().defaultCurrency());
     CatalogConfig.HttpConfig http = config.http();
-    CatalogConfig.HttpConfig listen = http.port() != 0 ? http : new CatalogConfig.HttpConfig(http.host(), -1,
-        http.instances(), http.maxBodyBytes(), http.defaultCurrency());
+    CatalogConfig.HttpConfig listen = http.port() != 0 ? http : http.withPort(-1);
+    DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout());
+    ApiKeys apiKeys = new ApiKeys(config.http().apiKeys().values());
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
-      HttpVerticle verticle = new HttpVerticle(listen, () -> routes(parser, table, reports), readiness, dependencies,
-          config.shutdownGrace().toMillis());
+      HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(routes(parser, table, reports),
+          deadLetters, apiKeys, readiness, dependencies), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);
       return verticle;
     }, http.instances(), ThreadingModel.EVENT_LOOP);

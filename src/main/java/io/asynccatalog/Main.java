@@ -71,7 +71,7 @@ public final class Main {
       stopped.countDown();
     });
     System.out.println("Local AWS-compatible servers are running. Point a service in AWS mode at them with:");
-    System.out.println("  export CATALOG_MODE=aws CATALOG_PROVISION=true AWS_REGION=us-east-1"
+    System.out.println("  export CATALOG_MODE=aws CATALOG_PROVISION=true CATALOG_AUTH=off AWS_REGION=us-east-1"
         + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local");
     System.out.println("  export AWS_ENDPOINT_URL_SQS=" + servers.sqsEndpoint()
         + " AWS_ENDPOINT_URL_DYNAMODB=" + servers.dynamoDbEndpoint() + " AWS_ENDPOINT_URL_S3=" + servers.s3Endpoint());

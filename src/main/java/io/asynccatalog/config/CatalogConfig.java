@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,12 +39,20 @@ public record CatalogConfig(
     Path dataDir = Path.of(r.string("CATALOG_DATA_DIR")).toAbsolutePath().normalize();
     int cores = Runtime.getRuntime().availableProcessors();
 
+    String auth = r.oneOf("CATALOG_AUTH", Set.of("auto", "required", "off"));
+    boolean keysRequired = auth.equals("required") || (auth.equals("auto") && mode == Mode.AWS);
+    List<String> apiKeys = keysRequired ? r.list("CATALOG_API_KEYS") : List.of();
+    if (keysRequired && apiKeys.isEmpty()) {
+      r.problem("CATALOG_API_KEYS: API keys are required (CATALOG_AUTH=" + auth + (auth.equals("auto")
+          ? " in AWS mode" : "") + ") but none is set; set CATALOG_API_KEYS, or CATALOG_AUTH=off");
+    }
     HttpConfig http = new HttpConfig(
         r.matching("CATALOG_HTTP_HOST", HOST, "a host name or address"),
         r.integer("CATALOG_HTTP_PORT", 0, 65535),
         orCores(r.integer("CATALOG_HTTP_INSTANCES", 0, 256), cores),
         r.integer("CATALOG_HTTP_MAX_BODY_BYTES", 256, 1 << 20),
-        r.matching("CATALOG_DEFAULT_CURRENCY", CURRENCY, "a three-letter ISO 4217 code"));
+        r.matching("CATALOG_DEFAULT_CURRENCY", CURRENCY, "a three-letter ISO 4217 code"),
+        new Secret(apiKeys));
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
         r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -90,7 +99,12 @@ public record CatalogConfig(
   }
 
   /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
-  public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency) {}
+  public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
+                           Secret apiKeys) {
+    public HttpConfig withPort(int newPort) {
+      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, apiKeys);
+    }
+  }
 
   /** Names of the queue, dead-letter queue, tables and bucket, the queue's redrive settings, the key window. */
   public record Resources(String queueName, String dlqName, int maxReceiveCount, int visibilityTimeoutSeconds,

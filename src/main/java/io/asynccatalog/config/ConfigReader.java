@@ -72,6 +72,16 @@ final class ConfigReader {
     return (int) parsed;
   }
 
+  /** A comma-separated list; blanks are dropped. */
+  List<String> list(String key) {
+    return java.util.Arrays.stream(optionalString(key).split(",")).map(String::trim).filter(v -> !v.isEmpty())
+        .toList();
+  }
+
+  void problem(String message) {
+    problems.add(message);
+  }
+
   /** Throws one exception listing every problem found, so a user fixes them all at once. */
   void failOnProblems() {
     if (!problems.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.asynccatalog.http;
 
-import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.config.CatalogConfig.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,18 +21,13 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final HttpConfig config;
-  private final Supplier<ProductRoutes> routes;
-  private final Readiness readiness;
-  private final Dependencies dependencies;
+  private final Supplier<HttpServices> services;
   private final long shutdownGraceMs;
   private HttpServer server;
 
-  public HttpVerticle(HttpConfig config, Supplier<ProductRoutes> routes, Readiness readiness,
-                      Dependencies dependencies, long shutdownGraceMs) {
+  public HttpVerticle(HttpConfig config, Supplier<HttpServices> services, long shutdownGraceMs) {
     this.config = config;
-    this.routes = routes;
-    this.readiness = readiness;
-    this.dependencies = dependencies;
+    this.services = services;
     this.shutdownGraceMs = shutdownGraceMs;
   }
 
@@ -55,15 +49,18 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router() {
-    ProductRoutes products = routes.get();
+    HttpServices http = services.get();
+    ProductRoutes products = http.products();
     Router router = Router.router(vertx);
-    router.post("/products").handler(this::requireJson); // before the body is read
+    router.post("/products").handler(http.apiKeys()); // key and type are checked before the body is read
+    router.post("/products").handler(this::requireJson);
     router.post("/products")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(products::create);
     router.get("/products/:id").handler(products::get);
     router.get("/products/:id/report").handler(products::report);
-    HealthRoutes.install(vertx, router, readiness, dependencies);
+    HealthRoutes.install(vertx, router, http.readiness(), http.dependencies());
+    AdminRoutes.install(router, http.apiKeys(), http.deadLetters());
     installErrorHandlers(router);
     return router;
   }
