@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +33,7 @@ public final class Main {
     try {
       switch (command) {
         case "serve" -> serve(loadConfig());
-        case "emulators" -> emulators(loadConfig());
+        case "emulators" -> emulators(loadConfig(), services(args));
         default -> {
           System.err.println("usage: java -jar async-catalog.jar [serve|emulators]");
           System.exit(2);
@@ -59,12 +62,28 @@ public final class Main {
     stopOnSignal(app::close);
   }
 
-  private static void emulators(CatalogConfig config) throws Exception {
+  /** {@code emulators} alone runs all three servers; {@code emulators sqs s3} runs the ones named. */
+  private static Set<EmbeddedAws.Service> services(String[] args) {
+    if (args.length <= 1) {
+      return EnumSet.allOf(EmbeddedAws.Service.class);
+    }
+    Set<EmbeddedAws.Service> services = EnumSet.noneOf(EmbeddedAws.Service.class);
+    for (int i = 1; i < args.length; i++) {
+      try {
+        services.add(EmbeddedAws.Service.valueOf(args[i].toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new StartupException("unknown service '" + args[i] + "': choose from sqs, dynamodb, s3");
+      }
+    }
+    return services;
+  }
+
+  private static void emulators(CatalogConfig config, Set<EmbeddedAws.Service> services) throws Exception {
     EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new StartupException(
         "this build has no local AWS servers; use the full jar"));
     CatalogConfig.LocalPorts ports = config.localPorts();
-    EmbeddedAws servers = factory.start(config.dataDir(),
-        or(ports.sqs(), EMULATOR_SQS_PORT), or(ports.dynamoDb(), EMULATOR_DYNAMODB_PORT), or(ports.s3(), EMULATOR_S3_PORT));
+    EmbeddedAws servers = factory.start(config.dataDir(), or(ports.sqs(), EMULATOR_SQS_PORT),
+        or(ports.dynamoDb(), EMULATOR_DYNAMODB_PORT), or(ports.s3(), EMULATOR_S3_PORT), services);
     CountDownLatch stopped = new CountDownLatch(1);
     stopOnSignal(() -> {
       servers.close();
@@ -73,8 +92,17 @@ public final class Main {
     System.out.println("Local AWS-compatible servers are running. Point a service in AWS mode at them with:");
     System.out.println("  export CATALOG_MODE=aws CATALOG_PROVISION=true CATALOG_AUTH=off AWS_REGION=us-east-1"
         + " AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local");
-    System.out.println("  export AWS_ENDPOINT_URL_SQS=" + servers.sqsEndpoint()
-        + " AWS_ENDPOINT_URL_DYNAMODB=" + servers.dynamoDbEndpoint() + " AWS_ENDPOINT_URL_S3=" + servers.s3Endpoint());
+    StringBuilder endpoints = new StringBuilder("  export");
+    if (servers.sqsEndpoint() != null) {
+      endpoints.append(" AWS_ENDPOINT_URL_SQS=").append(servers.sqsEndpoint());
+    }
+    if (servers.dynamoDbEndpoint() != null) {
+      endpoints.append(" AWS_ENDPOINT_URL_DYNAMODB=").append(servers.dynamoDbEndpoint());
+    }
+    if (servers.s3Endpoint() != null) {
+      endpoints.append(" AWS_ENDPOINT_URL_S3=").append(servers.s3Endpoint());
+    }
+    System.out.println(endpoints);
     System.out.println("Stop with Ctrl+C.");
     System.out.flush();
     stopped.await();

@@ -42,6 +42,11 @@ public final class ServiceProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** SIGKILL: no shutdown hook, no flush, as in a crash or an OOM kill. */
+  public void kill() {
+    process.destroyForcibly();
+  }
+
   /** SIGTERM, as a container runtime sends it. */
   public void terminate() {
     process.destroy();

@@ -1,0 +1,252 @@
+package io.asynccatalog.pipeline;
+
+import io.asynccatalog.testing.Http;
+import io.asynccatalog.testing.Inspector;
+import io.asynccatalog.testing.LoadClient;
+import io.asynccatalog.testing.Poll;
+import io.asynccatalog.testing.ServiceProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Delivery guarantees under faults, with everything as its own process, as in production: the SQS server in one,
+ * the DynamoDB and S3 servers in another (so each can fail alone), the service in a third, killed and restarted at
+ * will. Each scenario uses its own queue, table and bucket, and prints its figures.
+ */
+class FaultToleranceTest {
+  @TempDir
+  static Path work;
+  static int sqsPort;
+  static int dynamoDbPort;
+  static int s3Port;
+  static ServiceProcess sqsServer;
+  static ServiceProcess storeServer;
+  static Inspector inspector;
+  static LoadClient load;
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    sqsPort = ServiceProcess.freePort();
+    dynamoDbPort = ServiceProcess.freePort();
+    s3Port = ServiceProcess.freePort();
+    sqsServer = startSqs();
+    storeServer = startStore();
+    inspector = new Inspector(URI.create("http://127.0.0.1:" + sqsPort), URI.create("http://127.0.0.1:" + dynamoDbPort),
+        URI.create("http://127.0.0.1:" + s3Port));
+    load = new LoadClient();
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    load.close();
+    inspector.close();
+    sqsServer.close();
+    storeServer.close();
+  }
+
+  private static ServiceProcess startSqs() throws Exception {
+    ServiceProcess server = ServiceProcess.start(work, Map.of("CATALOG_DATA_DIR", work.resolve("sqs-data").toString(),
+        "CATALOG_LOCAL_SQS_PORT", Integer.toString(sqsPort)), "emulators", "sqs");
+    Poll.until(Duration.ofSeconds(60), "the SQS server", () -> LoadClient.listening(sqsPort));
+    return server;
+  }
+
+  private static ServiceProcess startStore() throws Exception {
+    ServiceProcess server = ServiceProcess.start(work, Map.of("CATALOG_DATA_DIR", work.resolve("store-data").toString(),
+        "CATALOG_LOCAL_DYNAMODB_PORT", Integer.toString(dynamoDbPort),
+        "CATALOG_LOCAL_S3_PORT", Integer.toString(s3Port)), "emulators", "dynamodb", "s3");
+    Poll.until(Duration.ofSeconds(60), "the DynamoDB and S3 servers",
+        () -> LoadClient.listening(dynamoDbPort) && LoadClient.listening(s3Port));
+    return server;
+  }
+
+  /** One scenario's resources and service processes. */
+  private static final class Scenario {
+    final String name;
+    final int port;
+
+    Scenario(String name) throws Exception {
+      this.name = name;
+      this.port = ServiceProcess.freePort();
+    }
+
+    String queue() {
+      return "q-" + name;
+    }
+
+    String table() {
+      return "t-" + name;
+    }
+
+    String bucket() {
+      return "r-" + name;
+    }
+
+    ServiceProcess startService() throws Exception {
+      Map<String, String> env = new HashMap<>(Map.ofEntries(
+          Map.entry("CATALOG_MODE", "aws"), Map.entry("CATALOG_PROVISION", "true"), Map.entry("CATALOG_AUTH", "off"),
+          Map.entry("AWS_REGION", "us-east-1"), Map.entry("AWS_ACCESS_KEY_ID", "local"),
+          Map.entry("AWS_SECRET_ACCESS_KEY", "local"),
+          Map.entry("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort),
+          Map.entry("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + dynamoDbPort),
+          Map.entry("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Port),
+          Map.entry("CATALOG_HTTP_HOST", "127.0.0.1"), Map.entry("CATALOG_HTTP_PORT", Integer.toString(port)),
+          Map.entry("CATALOG_QUEUE_NAME", queue()), Map.entry("CATALOG_DLQ_NAME", queue() + "-dlq"),
+          Map.entry("CATALOG_TABLE_NAME", table()), Map.entry("CATALOG_IDEMPOTENCY_TABLE_NAME", table() + "-keys"),
+          Map.entry("CATALOG_BUCKET_NAME", bucket()),
+          Map.entry("CATALOG_VISIBILITY_TIMEOUT_SECONDS", "10"), Map.entry("CATALOG_SQS_WAIT_SECONDS", "2"),
+          Map.entry("CATALOG_ENQUEUE_TIMEOUT_MS", "2000"), Map.entry("CATALOG_AWS_CALL_TIMEOUT_MS", "3000"),
+          Map.entry("CATALOG_BREAKER_RESET_MS", "1000"), Map.entry("CATALOG_RETRY_BASE_SECONDS", "1"),
+          Map.entry("CATALOG_RETRY_MAX_SECONDS", "4"), Map.entry("CATALOG_SHUTDOWN_GRACE_SECONDS", "10")));
+      ServiceProcess service = ServiceProcess.start(work, env);
+      Http http = new Http(port);
+      Poll.until(Duration.ofSeconds(60), "service " + name + " ready", () -> {
+        if (!service.isAlive()) {
+          throw new AssertionError("the service died:\n" + service.output());
+        }
+        try {
+          return http.get("/health/ready").statusCode() == 200;
+        } catch (UncheckedIOException e) {
+          return false;
+        }
+      });
+      return service;
+    }
+
+    /** Waits until every accepted product is stored and the queues are empty, then checks and prints it all. */
+    void verify(Map<String, String> accepted, String figures) throws Exception {
+      Poll.until(Duration.ofSeconds(120), "every accepted product stored and the queue drained",
+          () -> inspector.messagesIn(queue()) == 0 && inspector.items(table()).keySet().containsAll(accepted.keySet()));
+      Map<String, String> items = inspector.items(table());
+      Set<String> reports = inspector.keys(bucket());
+      Set<String> lost = new HashSet<>(accepted.keySet());
+      lost.removeAll(items.keySet());
+      long duplicates = items.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+          .values().stream().filter(n -> n > 1).count();
+      long withoutReport = items.keySet().stream().filter(id -> !reports.contains("reports/" + id + ".txt")).count();
+      int dlq = inspector.messagesIn(queue() + "-dlq");
+      System.out.printf("[%s] %s | accepted=%d stored=%d stored-without-a-202-seen=%d lost=%d duplicates=%d "
+              + "without-report=%d queue=%d dlq=%d%n", name, figures, accepted.size(), items.size(),
+          items.size() - (accepted.size() - lost.size()), lost.size(), duplicates, withoutReport,
+          inspector.messagesIn(queue()), dlq);
+      assertEquals(Set.of(), lost, "every 202 is stored");
+      assertEquals(0, duplicates, "no request stored twice");
+      assertEquals(0, withoutReport, "every stored product has its report");
+      Set<String> strays = new HashSet<>(reports);
+      items.keySet().forEach(id -> strays.remove("reports/" + id + ".txt"));
+      assertEquals(Set.of(), strays, "no object but the reports of stored products");
+      assertEquals(0, dlq, "nothing dead-lettered");
+    }
+  }
+
+  @Test
+  void killMinusNineUnderLoadLosesNothingThatWasAccepted() throws Exception {
+    Scenario s = new Scenario("kill9");
+    ServiceProcess first = s.startService();
+    LoadClient.Run before = load.start(s.port, "kill9-a", 4000, 64);
+    Poll.until(Duration.ofSeconds(60), "1200 products accepted", () -> before.accepted.size() >= 1200);
+    first.kill();
+    assertNotNull(first.awaitExit(Duration.ofSeconds(10)));
+    before.await(Duration.ofSeconds(60));
+
+    ServiceProcess second = s.startService();
+    LoadClient.Run after = load.start(s.port, "kill9-b", 1000, 64);
+    after.await(Duration.ofSeconds(60));
+    Map<String, String> accepted = new HashMap<>(before.accepted);
+    accepted.putAll(after.accepted);
+    s.verify(accepted, "before kill: " + before.summary() + "; after restart: " + after.summary());
+    assertEquals(1000, after.accepted.size(), after.summary());
+    second.terminate();
+    assertEquals(0, second.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void anSqsOutageGivesFast503sAndLosesNothing() throws Exception {
+    Scenario s = new Scenario("sqsdown");
+    ServiceProcess service = s.startService();
+    LoadClient.Run run = load.start(s.port, "sqsdown", 3000, 16, 200);
+    Poll.until(Duration.ofSeconds(60), "500 products accepted", () -> run.accepted.size() >= 500);
+    sqsServer.kill();
+    sqsServer.awaitExit(Duration.ofSeconds(10));
+    Poll.until(Duration.ofSeconds(60), "200 requests refused with 503", () -> run.unavailable.get() >= 200);
+    sqsServer = startSqs();
+    run.mark();
+    run.await(Duration.ofSeconds(120));
+
+    s.verify(run.accepted, run.summary());
+    assertEquals(0, run.timeouts.get(), "no request waited for a client timeout");
+    assertEquals(0, run.otherStatus.get(), "refusals are 503s");
+    assertEquals(0, run.unavailableWithoutRetryAfter.get(), "every 503 says when to retry");
+    assertTrue(run.slowest503Millis.get() < 3000, "503s come within the enqueue deadline: " + run.summary());
+    assertTrue(run.acceptedAfterMark.get() > 0, "202s resumed after SQS came back: " + run.summary());
+    service.terminate();
+    assertEquals(0, service.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void aTableAndBucketOutageKeepsAcceptingAndStoresEverythingAfterwards() throws Exception {
+    Scenario s = new Scenario("storedown");
+    ServiceProcess service = s.startService();
+    Http http = new Http(s.port);
+    LoadClient.Run run = load.start(s.port, "storedown", 3000, 16, 200);
+    Poll.until(Duration.ofSeconds(60), "500 products accepted", () -> run.accepted.size() >= 500);
+    storeServer.kill();
+    storeServer.awaitExit(Duration.ofSeconds(10));
+    int acceptedAtOutage = run.accepted.size();
+    Poll.until(Duration.ofSeconds(60), "the outage seen by readiness, while still ready", () -> {
+      var ready = http.get("/health/ready");
+      return ready.statusCode() == 200 && ready.body().contains("\"id\":\"dynamodb\",\"status\":\"DOWN\"");
+    });
+    Poll.until(Duration.ofSeconds(60), "500 more products accepted during the outage",
+        () -> run.accepted.size() >= acceptedAtOutage + 500);
+    storeServer = startStore();
+    run.mark();
+    run.await(Duration.ofSeconds(120));
+
+    s.verify(run.accepted, run.summary() + " accepted-during-outage>=" + 500);
+    assertEquals(0, run.unavailable.get() + run.otherStatus.get() + run.timeouts.get(),
+        "ingest does not depend on the table or the bucket: " + run.summary());
+    service.terminate();
+    assertEquals(0, service.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void sigtermUnderLoadExitsInTimeAndEveryAcceptedProductIsKept() throws Exception {
+    Scenario s = new Scenario("sigterm");
+    ServiceProcess service = s.startService();
+    LoadClient.Run run = load.start(s.port, "sigterm", 3000, 64);
+    Poll.until(Duration.ofSeconds(60), "800 products accepted", () -> run.accepted.size() >= 800);
+    long asked = System.nanoTime();
+    service.terminate();
+    Integer exit = service.awaitExit(Duration.ofSeconds(20));
+    long stopMillis = (System.nanoTime() - asked) / 1_000_000;
+    run.await(Duration.ofSeconds(60));
+    assertNotNull(exit, "still running 20 s after SIGTERM");
+    assertEquals(0, exit, service.output());
+    assertTrue(stopMillis < 15_000, "stopped within the 10 s grace period plus start of exit: " + stopMillis + " ms");
+    assertEquals(0, run.timeouts.get(), run.summary());
+
+    ServiceProcess next = s.startService(); // stores whatever the stopped instance left queued
+    s.verify(run.accepted, run.summary() + " sigterm-to-exit=" + stopMillis + "ms");
+    next.terminate();
+    assertEquals(0, next.awaitExit(Duration.ofSeconds(20)));
+  }
+
+}
