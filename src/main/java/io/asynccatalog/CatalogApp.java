@@ -183,6 +183,7 @@ public final class CatalogApp implements AutoCloseable {
     }
     closed = true;
     readiness.notReady("stopping");
+    drain();
     long deadline = System.nanoTime() + config.shutdownGrace().toNanos() + Duration.ofSeconds(2).toNanos();
     while (!deployments.isEmpty()) {
       String id = deployments.pop(); // HTTP first, then the publisher, the consumers, the savers
@@ -209,6 +210,22 @@ public final class CatalogApp implements AutoCloseable {
       }
     });
     LOG.info("AsyncCatalog stopped");
+  }
+
+  /**
+   * With a drain period, readiness is down while everything still works, so a load balancer stops routing here
+   * before the listener closes; meanwhile new products get 503 and can go to another instance.
+   */
+  private void drain() {
+    if (config.shutdownDrain().isZero() || vertx == null) {
+      return;
+    }
+    LOG.info("readiness down; draining for {} ms before stopping", config.shutdownDrain().toMillis());
+    try {
+      Thread.sleep(config.shutdownDrain().toMillis()); // the shutdown thread, never an event loop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private interface Step {

@@ -19,7 +19,8 @@ public record CatalogConfig(
     WorkerConfig worker,
     AwsClientConfig aws,
     LocalPorts localPorts,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration shutdownDrain) {
 
   /** Where the AWS services come from. */
   public enum Mode { LOCAL, AWS }
@@ -90,8 +91,10 @@ public record CatalogConfig(
         r.integer("CATALOG_LOCAL_DYNAMODB_PORT", 0, 65535),
         r.integer("CATALOG_LOCAL_S3_PORT", 0, 65535));
     Duration grace = Duration.ofSeconds(r.integer("CATALOG_SHUTDOWN_GRACE_SECONDS", 0, 600));
+    Duration drain = Duration.ofMillis(r.integer("CATALOG_SHUTDOWN_DRAIN_MS", 0, 600_000));
     r.failOnProblems();
-    return new CatalogConfig(mode, provisionResources, dataDir, http, resources, ingest, worker, aws, localPorts, grace);
+    return new CatalogConfig(mode, provisionResources, dataDir, http, resources, ingest, worker, aws, localPorts, grace,
+        drain);
   }
 
   private static int orCores(int configured, int cores) {

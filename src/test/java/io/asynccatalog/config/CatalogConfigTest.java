@@ -27,11 +27,23 @@ class CatalogConfigTest {
   @Test
   void environmentStyleStringsAreConverted() {
     JsonObject json = ConfigLoader.defaults().put("CATALOG_HTTP_PORT", "9999").put("CATALOG_MODE", "AWS")
-        .put("CATALOG_PROVISION", "auto");
+        .put("CATALOG_PROVISION", "auto").put("CATALOG_API_KEYS", "k1,k2");
     CatalogConfig config = CatalogConfig.from(json);
     assertEquals(9999, config.http().port());
     assertEquals(CatalogConfig.Mode.AWS, config.mode());
     assertFalse(config.provision(), "AWS mode creates nothing unless told to");
+  }
+
+  @Test
+  void awsModeRequiresApiKeysUnlessTurnedOffAndNeverPrintsThem() {
+    JsonObject aws = ConfigLoader.defaults().put("CATALOG_MODE", "aws");
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(aws));
+    assertTrue(e.getMessage().contains("CATALOG_API_KEYS"), e.getMessage());
+    assertTrue(CatalogConfig.from(aws.copy().put("CATALOG_AUTH", "off")).http().apiKeys().values().isEmpty());
+    CatalogConfig keyed = CatalogConfig.from(aws.copy().put("CATALOG_API_KEYS", " secret-one , secret-two "));
+    assertEquals(java.util.List.of("secret-one", "secret-two"), keyed.http().apiKeys().values());
+    assertFalse(keyed.toString().contains("secret-one"), "configuration printouts hide the keys");
+    assertTrue(CatalogConfig.from(ConfigLoader.defaults()).http().apiKeys().values().isEmpty(), "local mode: open");
   }
 
   @Test
