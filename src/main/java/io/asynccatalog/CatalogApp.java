@@ -8,10 +8,12 @@ import io.asynccatalog.aws.EmbeddedAws;
 import io.asynccatalog.aws.Provisioner;
 import io.asynccatalog.bus.Codecs;
 import io.asynccatalog.config.CatalogConfig;
+import io.asynccatalog.contract.ApiContract;
 import io.asynccatalog.domain.ProductRequestParser;
 import io.asynccatalog.http.ApiKeys;
 import io.asynccatalog.http.HttpServices;
 import io.asynccatalog.http.HttpVerticle;
+import io.asynccatalog.http.Parameters;
 import io.asynccatalog.http.ProductRoutes;
 import io.asynccatalog.http.Readiness;
 import io.asynccatalog.ingest.EnqueueVerticle;
@@ -123,25 +125,28 @@ public final class CatalogApp implements AutoCloseable {
    * so all instances serve the port the first one got.
    */
   private void deployHttp(ProductQueue queue, ProductTable table, ReportBucket reports) throws Exception {
-    ProductRequestParser parser = new ProductRequestParser(config.http().defaultCurrency());
+    ApiContract contract = ApiContract.load();
+    ProductRequestParser parser = new ProductRequestParser(contract, config.http().defaultCurrency());
     CatalogConfig.HttpConfig http = config.http();
     CatalogConfig.HttpConfig listen = http.port() != 0 ? http : http.withPort(-1);
     DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout());
     ApiKeys apiKeys = new ApiKeys(config.http().apiKeys().values());
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
-      HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(routes(parser, table, reports),
-          deadLetters, apiKeys, readiness, dependencies), config.shutdownGrace().toMillis());
+      HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(routes(contract, parser, table, reports),
+          deadLetters, apiKeys, readiness, dependencies, contract), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);
       return verticle;
     }, http.instances(), ThreadingModel.EVENT_LOOP);
     httpPort = first.get().actualPort();
   }
 
-  private ProductRoutes routes(ProductRequestParser parser, ProductTable table, ReportBucket reports) {
+  private ProductRoutes routes(ApiContract contract, ProductRequestParser parser, ProductTable table,
+                               ReportBucket reports) {
     IdempotencyKeys keys = new IdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
         resources.idempotencyTableName(), config.resources().idempotencyWindow());
-    return new ProductRoutes(vertx, parser, table, reports, keys, readiness, config.ingest().timeout());
+    return new ProductRoutes(vertx, parser, table, reports, keys, readiness, new Parameters(contract),
+        config.ingest().timeout());
   }
 
   private void deploy(java.util.function.Supplier<io.vertx.core.Deployable> factory, int instances,

@@ -53,7 +53,8 @@ public record CatalogConfig(
         orCores(r.integer("CATALOG_HTTP_INSTANCES", 0, 256), cores),
         r.integer("CATALOG_HTTP_MAX_BODY_BYTES", 256, 1 << 20),
         r.matching("CATALOG_DEFAULT_CURRENCY", CURRENCY, "a three-letter ISO 4217 code"),
-        new Secret(apiKeys));
+        new Secret(apiKeys),
+        r.integer("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 100, 600_000));
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
         r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -103,9 +104,9 @@ public record CatalogConfig(
 
   /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
-                           Secret apiKeys) {
+                           Secret apiKeys, int requestTimeoutMs) {
     public HttpConfig withPort(int newPort) {
-      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, apiKeys);
+      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, apiKeys, requestTimeoutMs);
     }
   }
 

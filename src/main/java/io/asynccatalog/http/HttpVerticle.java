@@ -3,16 +3,20 @@ package io.asynccatalog.http;
 import io.asynccatalog.config.CatalogConfig.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -34,7 +38,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS))
-        .requestHandler(router());
+        .requestHandler(router())
+        .invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen(config.port(), config.host());
   }
 
@@ -52,16 +57,23 @@ public final class HttpVerticle extends VerticleBase {
     HttpServices http = services.get();
     ProductRoutes products = http.products();
     Router router = Router.router(vertx);
+    // a stalled or trickling request is cut at the deadline with a 408, whatever it was doing
+    router.route("/products*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
     router.post("/products").handler(http.apiKeys()); // key and type are checked before the body is read
     router.post("/products").handler(this::requireJson);
     router.post("/products")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(products::create);
+    router.get("/products").handler(products::list);
     router.get("/products/:id").handler(products::get);
     router.get("/products/:id/report").handler(products::report);
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(http.contract().json()));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
+        .end(http.contract().yaml()));
     HealthRoutes.install(vertx, router, http.readiness(), http.dependencies());
     AdminRoutes.install(router, http.apiKeys(), http.deadLetters());
-    installErrorHandlers(router);
+    installErrorHandlers(router, new AllowedMethods(http.contract()));
     return router;
   }
 
@@ -77,19 +89,43 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private static void installErrorHandlers(Router router) {
+  private void installErrorHandlers(Router router, AllowedMethods allowed) {
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not Found",
         "There is no resource at " + ctx.request().path() + "."));
     router.errorHandler(405, ctx -> {
-      Set<HttpMethod> allowed = ctx.get("allowedMethods", Set.of());
+      String methods = allowed.forPath(ctx.request().path());
+      if (methods != null) {
+        ctx.response().putHeader("Allow", methods);
+      }
       Problems.send(ctx, 405, "method-not-allowed", "Method Not Allowed",
-          ctx.request().method() + " is not supported here.");
+          ctx.request().method() + " is not supported here" + (methods == null ? "." : "; use " + methods + "."));
+    });
+    router.errorHandler(408, ctx -> {
+      ctx.response().putHeader("Connection", "close");
+      Problems.send(ctx, 408, "request-timeout", "Request Timeout",
+          "The request was not complete within " + config.requestTimeoutMs() + " ms.");
     });
     router.errorHandler(413, ctx -> Problems.send(ctx, 413, "body-too-large", "Content Too Large",
-        "The request body is larger than the limit."));
+        "The request body is larger than " + config.maxBodyBytes() + " bytes."));
     router.errorHandler(500, ctx -> {
       LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
       Problems.send(ctx, 500, "internal", "Internal Server Error", "The request failed unexpectedly.");
     });
+  }
+
+  /**
+   * Requests Netty could not even decode (headers too large, a URI too long, broken HTTP) get a problem too,
+   * and the connection is closed: what follows on it cannot be trusted.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    DecoderResult result = request.decoderResult();
+    Throwable cause = result == null ? null : result.cause();
+    int status = cause instanceof TooLongHttpHeaderException ? 431
+        : cause instanceof TooLongHttpLineException ? 414 : 400;
+    String title = status == 431 ? "Request Header Fields Too Large" : status == 414 ? "URI Too Long" : "Bad Request";
+    JsonObject body = new JsonObject().put("type", "urn:asynccatalog:problem:malformed-request").put("title", title)
+        .put("status", status).put("detail", "The HTTP request could not be read.");
+    request.response().setStatusCode(status).putHeader("Content-Type", Problems.CONTENT_TYPE)
+        .putHeader("Connection", "close").end(body.toBuffer()).onComplete(v -> request.connection().close());
   }
 }

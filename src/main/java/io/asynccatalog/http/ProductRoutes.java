@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ public final class ProductRoutes {
   /** The header of the IETF idempotency-key draft. */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final Pattern VALID_KEY = Pattern.compile("[!-~]{1,255}");
+  private static final String ID_SCHEMA = "/components/schemas/ProductId";
+  private static final String LIMIT_SCHEMA = "/paths/~1products/get/parameters/0/schema";
+  private static final String CURSOR_SCHEMA = "/paths/~1products/get/parameters/1/schema";
 
   private final Vertx vertx;
   private final ProductRequestParser parser;
@@ -43,10 +47,12 @@ public final class ProductRoutes {
   private final ReportBucket reports;
   private final IdempotencyKeys keys;
   private final Readiness readiness;
+  private final Parameters parameters;
   private final DeliveryOptions enqueueOptions;
 
   public ProductRoutes(Vertx vertx, ProductRequestParser parser, ProductTable table, ReportBucket reports,
-                       IdempotencyKeys keys, Readiness readiness, Duration enqueueTimeout) {
+                       IdempotencyKeys keys, Readiness readiness, Parameters parameters, Duration enqueueTimeout) {
+    this.parameters = parameters;
     this.vertx = vertx;
     this.parser = parser;
     this.table = table;
@@ -128,9 +134,8 @@ public final class ProductRoutes {
   }
 
   public void get(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (!ProductIds.isWellFormed(id)) {
-      Problems.send(ctx, 400, "invalid-id", "Invalid product id", "'" + abbreviate(id) + "' is not a product id.");
+    String id = productId(ctx);
+    if (id == null) {
       return;
     }
     table.get(id).onComplete(result -> {
@@ -147,9 +152,8 @@ public final class ProductRoutes {
   }
 
   public void report(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (!ProductIds.isWellFormed(id)) {
-      Problems.send(ctx, 400, "invalid-id", "Invalid product id", "'" + abbreviate(id) + "' is not a product id.");
+    String id = productId(ctx);
+    if (id == null) {
       return;
     }
     table.get(id)
@@ -169,6 +173,39 @@ public final class ProductRoutes {
         });
   }
 
+  /** GET /products: a page of stored products and the cursor of the next one. */
+  public void list(RoutingContext ctx) {
+    Integer limit = parameters.integer(ctx, "limit", LIMIT_SCHEMA);
+    if (limit == null) {
+      return;
+    }
+    String cursor = parameters.text(ctx, "cursor", ctx.queryParams().get("cursor"), CURSOR_SCHEMA, null);
+    if (cursor == null && ctx.queryParams().get("cursor") != null) {
+      return;
+    }
+    String after = cursor == null ? null : Cursors.decode(cursor);
+    if (cursor != null && after == null) {
+      Parameters.bad(ctx, "cursor", "is not a cursor given by this API");
+      return;
+    }
+    table.page(limit, after).onComplete(result -> {
+      if (result.failed()) {
+        LOG.warn("Scan failed: {}", result.cause().toString());
+        Problems.unavailable(ctx, "The product table is not reachable; retry later.");
+        return;
+      }
+      JsonArray items = new JsonArray();
+      result.result().products().forEach(p -> items.add(ProductJson.toApi(p)));
+      String next = result.result().lastId() == null ? null : Cursors.encode(result.result().lastId());
+      ctx.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("items", items).put("next", next).toBuffer());
+    });
+  }
+
+  private String productId(RoutingContext ctx) {
+    return parameters.text(ctx, "id", ctx.pathParam("id"), ID_SCHEMA, null);
+  }
+
   private static void notFound(RoutingContext ctx, String id) {
     Problems.send(ctx, 404, "product-not-found", "Not Found",
         "No stored product " + id + ". An accepted product is readable once a worker has stored it.");
@@ -182,7 +219,4 @@ public final class ProductRoutes {
     }
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 64 ? text : text.substring(0, 64) + "...";
-  }
 }

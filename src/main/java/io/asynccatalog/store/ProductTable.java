@@ -83,6 +83,19 @@ public final class ProductTable {
         .mapEmpty();
   }
 
+  /** One page of a scan: the products, and the id to continue after (null when the scan is complete). */
+  public record Page(List<StoredProduct> products, String lastId) {}
+
+  /** Up to {@code limit} products after {@code afterId} (null: from the start), in the table's own order. */
+  public Future<Page> page(int limit, String afterId) {
+    return breaker.execute(() -> AwsFutures.bridge(dynamoDb.scan(b -> b.tableName(tableName).limit(limit)
+            .exclusiveStartKey(afterId == null ? null : ProductItems.key(afterId)))))
+        .map(response -> new Page(response.items().stream().map(ProductItems::fromItem).toList(),
+            response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey().get(ProductItems.ID).s()
+                : null));
+  }
+
   public Future<Optional<StoredProduct>> get(String id) {
     return breaker.execute(() -> AwsFutures.bridge(dynamoDb.getItem(b -> b.tableName(tableName)
             .key(ProductItems.key(id)))))

@@ -3,6 +3,7 @@ package io.asynccatalog.domain;
 import io.asynccatalog.domain.ProductRequestParser.Invalid;
 import io.asynccatalog.domain.ProductRequestParser.Result;
 import io.asynccatalog.domain.ProductRequestParser.Valid;
+import io.asynccatalog.contract.ApiContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProductRequestParserTest {
-  private final ProductRequestParser parser = new ProductRequestParser("USD");
+  private final ProductRequestParser parser = new ProductRequestParser(ApiContract.load(), "USD");
 
   private Result parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
@@ -84,8 +85,8 @@ class ProductRequestParserTest {
 
   @Test
   void refusesTooLongTextAndUnknownCurrencies() {
-    String longName = "n".repeat(ProductRequestParser.NAME_MAX + 1);
-    String longDescription = "d".repeat(ProductRequestParser.DESCRIPTION_MAX + 1);
+    String longName = "n".repeat(201);
+    String longDescription = "d".repeat(4001);
     Invalid invalid = invalid("{\"name\":\"" + longName + "\",\"description\":\"" + longDescription
         + "\",\"price\":1,\"currency\":\"XYZ\"}");
     assertTrue(names(invalid, "name"));
@@ -105,12 +106,18 @@ class ProductRequestParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "[]", "\"text\"", "42", "null", "{", "{\"name\":\"x\",}", "{\"name\":\"x\"} {}",
+  @ValueSource(strings = {"", "[]", "\"text\"", "42", "null", "{\"name\":\"x\"} {}",
       "{\"name\":\"x\",\"price\":1}trailing"})
   void refusesBodiesThatAreNotOneJsonObject(String body) {
     Invalid invalid = invalid(body);
-    assertTrue(invalid.errors().isEmpty());
+    assertTrue(invalid.errors().isEmpty(), invalid.errors().toString());
     assertTrue(invalid.detail().length() > 10);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{", "{\"name\":\"x\",}", "{\"name\":"})
+  void refusesMalformedJsonWithTheReason(String body) {
+    assertTrue(invalid(body).detail().startsWith("The request body is not valid JSON"));
   }
 
   @Test

@@ -1,0 +1,73 @@
+package io.asynccatalog.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OpenAPI 3.1 contract of the API ({@code openapi.yaml} in the jar): served as is, and the source of every
+ * request schema the service validates against. Schemas are compiled once and reused.
+ */
+public final class ApiContract {
+  public static final String RESOURCE = "openapi.yaml";
+  private static final String BASE = "https://asynccatalog.invalid/openapi.json";
+
+  private final JsonNode document;
+  private final Buffer json;
+  private final Buffer yaml;
+  private final JsonSchemaFactory factory;
+  private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+
+  private ApiContract(byte[] yamlBytes) throws IOException {
+    this.document = new ObjectMapper(new YAMLFactory()).readTree(yamlBytes);
+    String text = new ObjectMapper().writeValueAsString(document);
+    this.json = Buffer.buffer(text);
+    this.yaml = Buffer.buffer(yamlBytes);
+    this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+        builder -> builder.schemaLoaders(loaders -> loaders.schemas(Map.of(BASE, text))));
+  }
+
+  public static ApiContract load() {
+    try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the class path");
+      }
+      return new ApiContract(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The compiled schema at a JSON pointer of the document, e.g. {@code /components/schemas/ProductInput}. */
+  public JsonSchema schema(String pointer) {
+    return schemas.computeIfAbsent(pointer, p -> {
+      JsonSchema schema = factory.getSchema(SchemaLocation.of(BASE + "#" + p));
+      schema.initializeValidators();
+      return schema;
+    });
+  }
+
+  /** The node at a JSON pointer, e.g. to read an {@code x-message}. */
+  public JsonNode at(String pointer) {
+    return document.at(pointer);
+  }
+
+  public Buffer json() {
+    return json;
+  }
+
+  public Buffer yaml() {
+    return yaml;
+  }
+}
