@@ -3,6 +3,7 @@ package io.asynccatalog.domain;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,9 +66,9 @@ public final class StrictJson {
           put(object, field[0], readValue(parser));
         }
       } catch (JsonProcessingException e) {
-        throw new Refused(notJson(e), field[0]);
+        throw new Refused(notJson(e), topLevelField(parser, field[0]));
       } catch (Refused e) {
-        throw new Refused(e.getMessage(), field[0]);
+        throw new Refused(e.getMessage(), topLevelField(parser, field[0]));
       }
       if (parser.nextToken() != null) {
         throw new Refused("The request body must hold exactly one JSON object, with nothing after it.");
@@ -88,8 +89,28 @@ public final class StrictJson {
     object.set(name, value);
   }
 
+  /**
+   * The top-level property being read: the parser's context knows it even when the failure came while it looked
+   * ahead at the next value.
+   */
+  private static String topLevelField(JsonParser parser, String lastSeen) {
+    JsonStreamContext context = parser.getParsingContext();
+    while (context != null && context.getParent() != null && !context.getParent().inRoot()) {
+      context = context.getParent();
+    }
+    String name = context != null && context.inObject() ? context.getCurrentName() : null;
+    return name != null ? name : lastSeen;
+  }
+
+  /** Jackson's reason, without its configuration hints (they name Java classes). */
   private static String notJson(JsonProcessingException e) {
-    return "The request body is not valid JSON: " + e.getOriginalMessage()
+    String reason = e.getOriginalMessage();
+    int hint = reason.indexOf(": enable");
+    if (hint >= 0) {
+      reason = reason.substring(0, hint);
+    }
+    reason = reason.replaceAll("\\s*\\([^)]*`[^)]*\\)", "").replace("`", "'");
+    return "The request body is not valid JSON: " + reason
         + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
             + e.getLocation().getColumnNr() + ")");
   }

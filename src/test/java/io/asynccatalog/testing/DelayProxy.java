@@ -20,11 +20,17 @@ public final class DelayProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, AtomicInteger> watched = new ConcurrentHashMap<>();
   private final int port;
+  private final java.util.Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private volatile long delayMs;
+  private volatile boolean down;
 
   public DelayProxy(int upstreamPort) throws Exception {
     NetClient client = vertx.createNetClient();
     NetServer server = vertx.createNetServer().connectHandler(inbound -> {
+      if (down) {
+        inbound.close(); // as if nothing listened
+        return;
+      }
       inbound.pause();
       client.connect(upstreamPort, "127.0.0.1").onComplete(connected -> {
         if (connected.failed()) {
@@ -48,6 +54,14 @@ public final class DelayProxy implements AutoCloseable {
     delayMs = millis;
   }
 
+  /** Down: every connection, open or new, is closed at once; up again: connections pass. */
+  public void down(boolean isDown) {
+    down = isDown;
+    if (isDown) {
+      open.forEach(NetSocket::close);
+    }
+  }
+
   /** Starts counting the occurrences of {@code text} in client requests. */
   public void watch(String text) {
     watched.putIfAbsent(text, new AtomicInteger());
@@ -58,6 +72,8 @@ public final class DelayProxy implements AutoCloseable {
   }
 
   private void wire(NetSocket inbound, NetSocket upstream) {
+    open.add(inbound);
+    open.add(upstream);
     Scanner scanner = new Scanner();
     inbound.handler(data -> {
       upstream.write(data);
@@ -71,8 +87,14 @@ public final class DelayProxy implements AutoCloseable {
         return wait > 0 ? vertx.timer(wait) : Future.succeededFuture();
       }).onComplete(v -> inbound.write(data)); // in order, each chunk delayed from its own arrival
     });
-    inbound.closeHandler(v -> upstream.close());
-    upstream.closeHandler(v -> last[0].onComplete(x -> inbound.close()));
+    inbound.closeHandler(v -> {
+      open.remove(inbound);
+      upstream.close();
+    });
+    upstream.closeHandler(v -> {
+      open.remove(upstream);
+      last[0].onComplete(x -> inbound.close());
+    });
   }
 
   /** Finds watched texts in one connection's stream, also across chunk boundaries, counting each once. */
