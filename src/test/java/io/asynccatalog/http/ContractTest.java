@@ -1,0 +1,225 @@
+package io.asynccatalog.http;
+
+import io.asynccatalog.aws.AwsEnvironment;
+import io.asynccatalog.aws.EmbeddedAws;
+import io.asynccatalog.contract.ApiContract;
+import io.asynccatalog.domain.ProductIds;
+import io.asynccatalog.testing.DelayProxy;
+import io.asynccatalog.testing.Poll;
+import io.asynccatalog.testing.RunningApp;
+import io.asynccatalog.testing.SharedLocalAws;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.openapi.contract.OpenAPIVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The served OpenAPI document is valid OpenAPI 3.1, and every path, method and status it documents is produced by
+ * a real request whose response matches the documented media type and schema. Dependency outages (for the 503s)
+ * come from proxies in front of the local servers.
+ */
+class ContractTest {
+  private static final String KEY = "contract-key";
+  private static final String BASE = "https://contract.test/openapi.json";
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  @TempDir
+  static Path dir;
+  static DelayProxy sqs;
+  static DelayProxy dynamoDb;
+  static RunningApp service;
+  static Vertx vertx;
+  static JsonObject document;
+  static SchemaRepository schemas;
+  static final Set<String> covered = new TreeSet<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    EmbeddedAws servers = SharedLocalAws.servers();
+    sqs = new DelayProxy(servers.sqsEndpoint().getPort());
+    dynamoDb = new DelayProxy(servers.dynamoDbEndpoint().getPort());
+    AwsEnvironment env = AwsEnvironment.local(URI.create("http://127.0.0.1:" + sqs.port()),
+        URI.create("http://127.0.0.1:" + dynamoDb.port()), servers.s3Endpoint());
+    service = RunningApp.start("contract", dir, env, json -> json
+        .put("CATALOG_AUTH", "required").put("CATALOG_API_KEYS", KEY)
+        .put("CATALOG_HTTP_MAX_BODY_BYTES", 1024)
+        .put("CATALOG_ENQUEUE_TIMEOUT_MS", 1000)
+        .put("CATALOG_AWS_CALL_TIMEOUT_MS", 1000)
+        .put("CATALOG_BREAKER_RESET_MS", 300)
+        .put("CATALOG_SQS_WAIT_SECONDS", 1));
+    vertx = Vertx.vertx();
+    document = new JsonObject(call("GET", "/openapi.json", null, null, null).body());
+    schemas = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri(BASE)
+        .setOutputFormat(OutputFormat.Basic));
+    schemas.dereference(BASE, JsonSchema.of(document.copy())); // dereferencing annotates what it is given
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    service.close();
+    sqs.close();
+    dynamoDb.close();
+    vertx.close().await();
+  }
+
+  private static HttpResponse<String> call(String method, String path, String contentType, String body, String key)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort() + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (key != null) {
+      request.header("X-API-Key", key);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int statusOf(String path) {
+    try {
+      return call("GET", path, null, null, null).statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Performs a request, checks status, media type and schema against the document, and marks it covered. */
+  private static HttpResponse<String> expect(String template, String method, int status, String path, String type,
+                                             String body, String key) throws Exception {
+    HttpResponse<String> response = call(method.toUpperCase(), path, type, body, key);
+    assertEquals(status, response.statusCode(), method + " " + path + ": " + response.body());
+    JsonObject documented = resolve(document.getJsonObject("paths").getJsonObject(template).getJsonObject(method)
+        .getJsonObject("responses").getJsonObject(Integer.toString(status)));
+    JsonObject content = documented.getJsonObject("content");
+    String mediaType = content.fieldNames().iterator().next();
+    String actualType = response.headers().firstValue("Content-Type").orElse("");
+    assertTrue(actualType.startsWith(mediaType), method + " " + path + " " + status + ": " + actualType + " vs "
+        + mediaType);
+    if (mediaType.contains("json")) {
+      JsonObject schema = content.getJsonObject(mediaType).getJsonObject("schema");
+      String ref = schema.getString("$ref");
+      OutputUnit result = (ref != null
+          ? schemas.validator(BASE + ref)
+          : schemas.validator(JsonSchema.of(schema.copy()), new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+              .setBaseUri(BASE).setOutputFormat(OutputFormat.Basic), false))
+          .validate(new JsonObject(response.body()));
+      assertTrue(result.getValid(), method + " " + path + " " + status + " does not match its schema: "
+          + result.getErrors() + "\n" + response.body());
+    }
+    covered.add(template + " " + method + " " + status);
+    return response;
+  }
+
+  private static JsonObject resolve(JsonObject response) {
+    String ref = response.getString("$ref");
+    if (ref == null) {
+      return response;
+    }
+    return document.getJsonObject("components").getJsonObject("responses").getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
+  @Test
+  void theServedDocumentIsValidOpenApi31AndIsThePackagedOne() throws Exception {
+    JsonObject served = new JsonObject(call("GET", "/openapi.json", null, null, null).body());
+    assertEquals(new JsonObject(ApiContract.load().json()), served);
+    OutputUnit check = OpenAPIVersion.V3_1.validateContract(vertx,
+        OpenAPIVersion.V3_1.getRepository(vertx, "https://contract.test/").await(), served).await();
+    assertTrue(check.getValid(), String.valueOf(check.getErrors()));
+    assertEquals(200, call("GET", "/openapi.yaml", null, null, null).statusCode());
+  }
+
+  @Test
+  void everyDocumentedRouteAndStatusIsProducedAndMatchesItsSchema() throws Exception {
+    String json = "application/json";
+    String product = "{\"name\":\"Contract pen\",\"price\":\"2.50\",\"sku\":\"C-1\"}";
+    String id = new JsonObject(expect("/products", "post", 202, "/products", json, product, KEY).body()).getString("id");
+    expect("/products", "post", 400, "/products", json, "{\"name\":\"\",\"price\":-1}", KEY);
+    expect("/products", "post", 401, "/products", json, product, null);
+    expect("/products", "post", 413, "/products", json, "{\"name\":\"" + "x".repeat(2000) + "\",\"price\":1}", KEY);
+    expect("/products", "post", 415, "/products", "text/plain", product, KEY);
+    HttpRequest keyed = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort() + "/products"))
+        .header("Content-Type", json).header("X-API-Key", KEY).header("Idempotency-Key", "contract-422")
+        .POST(HttpRequest.BodyPublishers.ofString(product)).build();
+    assertEquals(202, CLIENT.send(keyed, HttpResponse.BodyHandlers.ofString()).statusCode());
+    HttpRequest reused = HttpRequest.newBuilder(keyed.uri()).header("Content-Type", json).header("X-API-Key", KEY)
+        .header("Idempotency-Key", "contract-422").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Other\",\"price\":1}"))
+        .build();
+    HttpResponse<String> conflict = CLIENT.send(reused, HttpResponse.BodyHandlers.ofString());
+    assertEquals(422, conflict.statusCode());
+    assertEquals(Problems.CONTENT_TYPE, conflict.headers().firstValue("Content-Type").orElse(""));
+    covered.add("/products post 422");
+
+    Poll.until(Duration.ofSeconds(30), "the product stored",
+        () -> statusOf("/products/" + id + "/report") == 200);
+    expect("/products", "get", 200, "/products?limit=5", null, null, null);
+    expect("/products", "get", 400, "/products?limit=0", null, null, null);
+    expect("/products/{id}", "get", 200, "/products/" + id, null, null, null);
+    expect("/products/{id}", "get", 400, "/products/not-an-id", null, null, null);
+    expect("/products/{id}", "get", 404, "/products/" + ProductIds.next(), null, null, null);
+    expect("/products/{id}/report", "get", 200, "/products/" + id + "/report", null, null, null);
+    expect("/products/{id}/report", "get", 400, "/products/nope/report", null, null, null);
+    expect("/products/{id}/report", "get", 404, "/products/" + ProductIds.next() + "/report", null, null, null);
+    expect("/health/live", "get", 200, "/health/live", null, null, null);
+    expect("/health/ready", "get", 200, "/health/ready", null, null, null);
+    expect("/openapi.json", "get", 200, "/openapi.json", null, null, null);
+    expect("/admin/dlq", "get", 200, "/admin/dlq", null, null, KEY);
+    expect("/admin/dlq", "get", 400, "/admin/dlq?max=11", null, null, KEY);
+    expect("/admin/dlq", "get", 401, "/admin/dlq", null, null, "wrong");
+    expect("/admin/dlq/redrive", "post", 200, "/admin/dlq/redrive?max=5", null, null, KEY);
+    expect("/admin/dlq/redrive", "post", 400, "/admin/dlq/redrive?max=0", null, null, KEY);
+    expect("/admin/dlq/redrive", "post", 401, "/admin/dlq/redrive", null, null, null);
+
+    // the 503s: SQS, then DynamoDB, out of reach
+    sqs.down(true);
+    expect("/products", "post", 503, "/products", json, product, KEY);
+    expect("/admin/dlq", "get", 503, "/admin/dlq", null, null, KEY);
+    expect("/admin/dlq/redrive", "post", 503, "/admin/dlq/redrive", null, null, KEY);
+    Poll.until(Duration.ofSeconds(30), "readiness down while SQS is unreachable",
+        () -> statusOf("/health/ready") == 503);
+    expect("/health/ready", "get", 503, "/health/ready", null, null, null);
+    sqs.down(false);
+    dynamoDb.down(true);
+    expect("/products", "get", 503, "/products", null, null, null);
+    expect("/products/{id}", "get", 503, "/products/" + id, null, null, null);
+    expect("/products/{id}/report", "get", 503, "/products/" + id + "/report", null, null, null);
+    dynamoDb.down(false);
+
+    Set<String> documented = new TreeSet<>();
+    JsonObject paths = document.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        if (!Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace").contains(method)) {
+          continue;
+        }
+        for (String status : paths.getJsonObject(path).getJsonObject(method).getJsonObject("responses").fieldNames()) {
+          documented.add(path + " " + method + " " + status);
+        }
+      }
+    }
+    assertEquals(documented, covered, "every documented route and status is exercised, and nothing else");
+    System.out.printf("[contract] %d documented route/status pairs, all exercised and matching their schemas%n",
+        covered.size());
+  }
+}
