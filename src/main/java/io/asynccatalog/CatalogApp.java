@@ -17,6 +17,8 @@ import io.asynccatalog.http.Parameters;
 import io.asynccatalog.http.ProductRoutes;
 import io.asynccatalog.http.Readiness;
 import io.asynccatalog.ingest.EnqueueVerticle;
+import io.asynccatalog.metrics.CatalogMetrics;
+import io.asynccatalog.metrics.QueueDepthPoller;
 import io.asynccatalog.queue.DeadLetters;
 import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.store.IdempotencyKeys;
@@ -28,12 +30,17 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,6 +59,8 @@ public final class CatalogApp implements AutoCloseable {
   private Vertx vertx;
   private AwsClients clients;
   private Dependencies dependencies;
+  private CatalogMetrics metrics;
+  private String registryName;
   private CatalogResources resources;
   private int httpPort;
   private boolean closed;
@@ -77,10 +86,18 @@ public final class CatalogApp implements AutoCloseable {
 
   private void run(AwsEnvironment environment) throws Exception {
     AwsEnvironment env = environment != null ? environment : environmentFor(config);
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    String registryName = "catalog-" + System.identityHashCode(this);
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .setRegistryName(registryName)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+            .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE))));
+    metrics = new CatalogMetrics(BackendRegistries.getNow(registryName));
+    this.registryName = registryName;
     Codecs.register(vertx.eventBus());
     clients = AwsClients.create(env, config.aws());
     dependencies = new Dependencies(vertx, config.aws().breakerMaxFailures(), config.aws().breakerReset().toMillis());
+    metrics.watch(dependencies);
     resources = new Provisioner(vertx, clients, env.region(), config.resources())
         .resolve(config.provision())
         .await(5, TimeUnit.MINUTES);
@@ -109,14 +126,17 @@ public final class CatalogApp implements AutoCloseable {
     ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
     CatalogConfig.WorkerConfig worker = config.worker();
 
-    deploy(() -> new SaverVerticle(table, reports, config.resources().reportPrefix()), worker.saverInstances(),
+    deploy(() -> new SaverVerticle(table, reports, config.resources().reportPrefix(), worker.batchedReports(),
+            worker.batching(), metrics), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
+    deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {
       Duration visibility = Duration.ofSeconds(config.resources().visibilityTimeoutSeconds());
-      deploy(() -> new ConsumerVerticle(queue, dependencies, worker, visibility, config.aws().callTimeout()),
+      deploy(() -> new ConsumerVerticle(queue, dependencies, worker, visibility, config.aws().callTimeout(), metrics),
           worker.consumerInstances(), ThreadingModel.EVENT_LOOP);
     }
-    deploy(() -> new EnqueueVerticle(queue, config.ingest()), config.ingest().instances(), ThreadingModel.EVENT_LOOP);
+    deploy(() -> new EnqueueVerticle(queue, config.ingest(), metrics), config.ingest().instances(),
+        ThreadingModel.EVENT_LOOP);
     deployHttp(queue, table, reports);
   }
 
@@ -134,7 +154,7 @@ public final class CatalogApp implements AutoCloseable {
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
       HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(routes(contract, parser, table, reports),
-          deadLetters, apiKeys, readiness, dependencies, contract), config.shutdownGrace().toMillis());
+          deadLetters, apiKeys, readiness, dependencies, contract, registryName), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);
       return verticle;
     }, http.instances(), ThreadingModel.EVENT_LOOP);
@@ -146,7 +166,7 @@ public final class CatalogApp implements AutoCloseable {
     IdempotencyKeys keys = new IdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
         resources.idempotencyTableName(), config.resources().idempotencyWindow());
     return new ProductRoutes(vertx, parser, table, reports, keys, readiness, new Parameters(contract),
-        config.ingest().timeout());
+        config.ingest().timeout(), metrics);
   }
 
   private void deploy(java.util.function.Supplier<io.vertx.core.Deployable> factory, int instances,
@@ -174,6 +194,10 @@ public final class CatalogApp implements AutoCloseable {
 
   public Dependencies dependencies() {
     return dependencies;
+  }
+
+  public CatalogMetrics metrics() {
+    return metrics;
   }
 
   public Readiness readiness() {

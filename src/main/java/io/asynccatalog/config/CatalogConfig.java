@@ -70,7 +70,8 @@ public record CatalogConfig(
         r.integer("CATALOG_ENQUEUE_LINGER_MS", 0, 1000),
         r.integer("CATALOG_ENQUEUE_MAX_BATCHES_IN_FLIGHT", 1, 1024),
         r.integer("CATALOG_ENQUEUE_MAX_PENDING", 1, 1_000_000),
-        Duration.ofMillis(r.integer("CATALOG_ENQUEUE_TIMEOUT_MS", 100, 120_000)));
+        Duration.ofMillis(r.integer("CATALOG_ENQUEUE_TIMEOUT_MS", 100, 120_000)),
+        r.oneOf("CATALOG_BATCHING", Set.of("true", "false")).equals("true"));
     WorkerConfig worker = new WorkerConfig(
         r.integer("CATALOG_CONSUMER_INSTANCES", 0, 64),
         r.integer("CATALOG_CONSUMER_POLLERS", 1, 64),
@@ -80,7 +81,10 @@ public record CatalogConfig(
         r.oneOf("CATALOG_WORKER_THREADING", Set.of("event-loop", "worker")).equals("worker"),
         Duration.ofMillis(r.integer("CATALOG_SAVE_TIMEOUT_MS", 1000, 600_000)),
         r.integer("CATALOG_RETRY_BASE_SECONDS", 0, 3600),
-        r.integer("CATALOG_RETRY_MAX_SECONDS", 0, 43_200));
+        r.integer("CATALOG_RETRY_MAX_SECONDS", 0, 43_200),
+        r.oneOf("CATALOG_REPORT_MODE", Set.of("per-product", "batched")).equals("batched"),
+        r.oneOf("CATALOG_BATCHING", Set.of("true", "false")).equals("true"),
+        Duration.ofSeconds(r.integer("CATALOG_QUEUE_DEPTH_POLL_SECONDS", 0, 3600)));
     AwsClientConfig aws = new AwsClientConfig(
         Duration.ofMillis(r.integer("CATALOG_AWS_CALL_TIMEOUT_MS", 100, 600_000)),
         r.integer("CATALOG_AWS_MAX_CONNECTIONS", 1, 10_000),
@@ -117,12 +121,18 @@ public record CatalogConfig(
 
   /** The batching SQS publisher behind POST /products. */
   public record IngestConfig(int instances, int lingerMs, int maxBatchesInFlight, int maxPending,
-                             Duration timeout) {}
+                             Duration timeout, boolean batching) {}
 
   /** The SQS consumers and the saver pool; failed messages come back after a backoff of base * 2^(receives-1). */
   public record WorkerConfig(int consumerInstances, int pollersPerConsumer, int maxInFlightPerConsumer,
                              int waitSeconds, int saverInstances, boolean workerThreads, Duration saveTimeout,
-                             int retryBaseSeconds, int retryMaxSeconds) {}
+                             int retryBaseSeconds, int retryMaxSeconds, boolean batchedReports, boolean batching,
+                             Duration queueDepthPoll) {
+    /** Messages per receive: ten, or one in naive mode (batching off, for comparison). */
+    public int receiveBatch() {
+      return batching ? 10 : 1;
+    }
+  }
 
   /** AWS SDK client tuning, and the circuit breaker in front of each service. */
   public record AwsClientConfig(Duration callTimeout, int maxConnections, int eventLoopThreads,

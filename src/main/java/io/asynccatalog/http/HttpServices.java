@@ -6,4 +6,4 @@ import io.asynccatalog.queue.DeadLetters;
 
 /** What an HTTP verticle serves with; shared by all instances except the routes, which each instance builds. */
 public record HttpServices(ProductRoutes products, DeadLetters deadLetters, ApiKeys apiKeys, Readiness readiness,
-                           Dependencies dependencies, ApiContract contract) {}
+                           Dependencies dependencies, ApiContract contract, String registryName) {}

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.netty.handler.codec.DecoderResult;
@@ -72,6 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .end(http.contract().yaml()));
     HealthRoutes.install(vertx, router, http.readiness(), http.dependencies());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(http.registryName()));
     AdminRoutes.install(router, http.apiKeys(), http.deadLetters());
     installErrorHandlers(router, new AllowedMethods(http.contract()));
     return router;

@@ -8,6 +8,7 @@ import io.asynccatalog.domain.ProductRequestParser;
 import io.asynccatalog.domain.ProductRequestParser.Invalid;
 import io.asynccatalog.domain.ProductRequestParser.Valid;
 import io.asynccatalog.domain.FieldError;
+import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
@@ -48,11 +49,14 @@ public final class ProductRoutes {
   private final IdempotencyKeys keys;
   private final Readiness readiness;
   private final Parameters parameters;
+  private final CatalogMetrics metrics;
   private final DeliveryOptions enqueueOptions;
 
   public ProductRoutes(Vertx vertx, ProductRequestParser parser, ProductTable table, ReportBucket reports,
-                       IdempotencyKeys keys, Readiness readiness, Parameters parameters, Duration enqueueTimeout) {
+                       IdempotencyKeys keys, Readiness readiness, Parameters parameters, Duration enqueueTimeout,
+                       CatalogMetrics metrics) {
     this.parameters = parameters;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.parser = parser;
     this.table = table;
@@ -114,6 +118,7 @@ public final class ProductRoutes {
   private void enqueue(RoutingContext ctx, Product product, boolean replayed) {
     vertx.eventBus().request(Addresses.ENQUEUE, product, enqueueOptions).onComplete(result -> {
       if (result.succeeded()) {
+        metrics.accepted();
         String location = "/products/" + product.id();
         if (replayed) {
           ctx.response().putHeader("Idempotent-Replayed", "true");
@@ -128,6 +133,7 @@ public final class ProductRoutes {
         Problems.send(ctx, 500, "enqueue-refused", "Internal Server Error",
             "The queue refused the product; it was not accepted.");
       } else {
+        metrics.refused();
         Problems.unavailable(ctx, "The product could not be queued in time and was not accepted; retry later.");
       }
     });
@@ -159,7 +165,7 @@ public final class ProductRoutes {
     table.get(id)
         .compose(stored -> stored.isEmpty()
             ? Future.succeededFuture(Optional.<Buffer>empty())
-            : reports.get(stored.get().reportKey()))
+            : reports.get(stored.get().report()))
         .onComplete(result -> {
           if (result.failed()) {
             LOG.warn("report of {} failed: {}", id, result.cause().toString());

@@ -4,6 +4,7 @@ import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.config.CatalogConfig.IngestConfig;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,15 +37,19 @@ public final class EnqueueVerticle extends VerticleBase {
 
   private final ProductQueue queue;
   private final IngestConfig config;
+  private final CatalogMetrics metrics;
+  private final int batchSize;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private MessageConsumer<Product> consumer;
   private int batchesInFlight;
   private long lingerTimer = -1;
   private Promise<Void> drained;
 
-  public EnqueueVerticle(ProductQueue queue, IngestConfig config) {
+  public EnqueueVerticle(ProductQueue queue, IngestConfig config, CatalogMetrics metrics) {
     this.queue = queue;
     this.config = config;
+    this.metrics = metrics;
+    this.batchSize = config.batching() ? ProductQueue.MAX_BATCH : 1;
   }
 
   private record Pending(Message<Product> request, String body, int bytes, long deadlineNanos) {}
@@ -78,7 +83,7 @@ public final class EnqueueVerticle extends VerticleBase {
 
   private void drain(boolean flush) {
     while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
-      if (!flush && waiting.size() < ProductQueue.MAX_BATCH && config.lingerMs() > 0) {
+      if (!flush && waiting.size() < batchSize && config.lingerMs() > 0) {
         armLinger();
         return;
       }
@@ -106,7 +111,7 @@ public final class EnqueueVerticle extends VerticleBase {
     List<Pending> batch = new ArrayList<>(ProductQueue.MAX_BATCH);
     int bytes = 0;
     long now = System.nanoTime();
-    while (batch.size() < ProductQueue.MAX_BATCH && !waiting.isEmpty()) {
+    while (batch.size() < batchSize && !waiting.isEmpty()) {
       Pending next = waiting.peek();
       if (next.deadlineNanos() - now <= 0) {
         waiting.poll();
@@ -132,8 +137,11 @@ public final class EnqueueVerticle extends VerticleBase {
     }
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, earliestDeadline - System.nanoTime()));
     batchesInFlight++;
-    queue.sendBatch(entries, deadline).onComplete(result -> {
+    long started = System.nanoTime();
+    (config.batching() ? queue.sendBatch(entries, deadline) : queue.sendOne(entries.get(0), deadline))
+        .onComplete(result -> {
       batchesInFlight--;
+      metrics.enqueueCall(batch.size(), System.nanoTime() - started);
       if (result.succeeded()) {
         answer(batch, result.result());
       } else {

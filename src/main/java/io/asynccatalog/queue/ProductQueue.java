@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,33 @@ public final class ProductQueue {
   public Future<SendMessageBatchResponse> sendBatch(List<SendMessageBatchRequestEntry> entries, Duration deadline) {
     return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
         .overrideConfiguration(o -> o.apiCallTimeout(deadline)))));
+  }
+
+  /** Naive mode: one message, one SendMessage call. Answers like a batch of one, so callers need not care. */
+  public Future<SendMessageBatchResponse> sendOne(SendMessageBatchRequestEntry entry, Duration deadline) {
+    return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessage(b -> b.queueUrl(queueUrl)
+            .messageBody(entry.messageBody()).overrideConfiguration(o -> o.apiCallTimeout(deadline))))
+        .map(sent -> SendMessageBatchResponse.builder().successful(SendMessageBatchResultEntry.builder()
+            .id(entry.id()).messageId(sent.messageId()).build()).build()));
+  }
+
+  /** Naive mode: one DeleteMessage call per message. */
+  public Future<Set<String>> deleteEach(List<Message> messages) {
+    List<Future<String>> deletes = new ArrayList<>(messages.size());
+    for (Message message : messages) {
+      deletes.add(breaker.<String>execute(() -> AwsFutures.bridge(sqs.deleteMessage(b -> b.queueUrl(queueUrl)
+              .receiptHandle(message.receiptHandle()))).map(r -> (String) null))
+          .otherwise(error -> message.receiptHandle()));
+    }
+    return Future.join(deletes).map(done -> {
+      Set<String> failed = new HashSet<>();
+      deletes.forEach(d -> {
+        if (d.result() != null) {
+          failed.add(d.result());
+        }
+      });
+      return failed;
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.asynccatalog.store;
 
 import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ReportLocation;
 import io.asynccatalog.domain.StoredProduct;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -15,7 +16,7 @@ public final class ProductItems {
 
   private ProductItems() {}
 
-  public static Map<String, AttributeValue> toItem(Product p, Instant storedAt, String reportKey) {
+  public static Map<String, AttributeValue> toItem(Product p, Instant storedAt, ReportLocation report) {
     Map<String, AttributeValue> item = new HashMap<>(16);
     item.put(ID, s(p.id()));
     item.put("name", s(p.name()));
@@ -23,7 +24,11 @@ public final class ProductItems {
     item.put("currency", s(p.currency()));
     item.put("createdAt", s(p.createdAt().toString()));
     item.put("storedAt", s(storedAt.toString()));
-    item.put("reportKey", s(reportKey));
+    item.put("reportKey", s(report.key()));
+    if (report.isRange()) {
+      item.put("reportOffset", AttributeValue.fromN(Long.toString(report.offset())));
+      item.put("reportLength", AttributeValue.fromN(Integer.toString(report.length())));
+    }
     putIfPresent(item, "description", p.description());
     putIfPresent(item, "sku", p.sku());
     putIfPresent(item, "category", p.category());
@@ -35,7 +40,12 @@ public final class ProductItems {
         text(item, ID), text(item, "name"), text(item, "description"),
         new BigDecimal(item.get("price").n()), text(item, "currency"), text(item, "sku"), text(item, "category"),
         Instant.parse(text(item, "createdAt")));
-    return new StoredProduct(product, Instant.parse(text(item, "storedAt")), text(item, "reportKey"));
+    AttributeValue offset = item.get("reportOffset");
+    ReportLocation report = offset == null
+        ? ReportLocation.whole(text(item, "reportKey"))
+        : new ReportLocation(text(item, "reportKey"), Long.parseLong(offset.n()),
+            Integer.parseInt(item.get("reportLength").n()));
+    return new StoredProduct(product, Instant.parse(text(item, "storedAt")), report);
   }
 
   public static Map<String, AttributeValue> key(String id) {

@@ -1,6 +1,7 @@
 package io.asynccatalog.store;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.domain.ReportLocation;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -30,10 +31,14 @@ public final class ReportBucket {
         .mapEmpty();
   }
 
-  /** The object's bytes, or empty when there is no such key. */
-  public Future<Optional<Buffer>> get(String key) {
-    return breaker.<Optional<Buffer>>execute(() -> AwsFutures.bridge(s3.getObject(b -> b.bucket(bucket).key(key),
-            AsyncResponseTransformer.toBytes()))
+  /** The report's bytes (a range of a batch object, or a whole object), or empty when it is not there. */
+  public Future<Optional<Buffer>> get(ReportLocation location) {
+    return breaker.<Optional<Buffer>>execute(() -> AwsFutures.bridge(s3.getObject(b -> {
+              b.bucket(bucket).key(location.key());
+              if (location.isRange()) {
+                b.range("bytes=" + location.offset() + "-" + (location.offset() + location.length() - 1));
+              }
+            }, AsyncResponseTransformer.toBytes()))
         .map(bytes -> Optional.of(Buffer.buffer(bytes.asByteArrayUnsafe())))
         .recover(error -> isMissing(error) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error)));
   }

@@ -7,6 +7,7 @@ import io.asynccatalog.bus.SaveOutcome;
 import io.asynccatalog.config.CatalogConfig.WorkerConfig;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.queue.ProductQueue.PendingReceive;
 import io.vertx.core.Future;
@@ -45,6 +46,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private final Duration visibility;
   private final Duration callTimeout;
   private final RetryBackoff backoff;
+  private final CatalogMetrics metrics;
   private final Set<PendingReceive> polls = new HashSet<>();
   private int inFlight;
   private int parkedPollers;
@@ -53,7 +55,8 @@ public final class ConsumerVerticle extends VerticleBase {
   private Promise<Void> stopped;
 
   public ConsumerVerticle(ProductQueue queue, Dependencies dependencies, WorkerConfig config, Duration visibility,
-                          Duration callTimeout) {
+                          Duration callTimeout, CatalogMetrics metrics) {
+    this.metrics = metrics;
     this.queue = queue;
     this.dependencies = dependencies;
     this.config = config;
@@ -85,7 +88,7 @@ public final class ConsumerVerticle extends VerticleBase {
     if (!running) {
       return;
     }
-    if (inFlight + ProductQueue.MAX_BATCH > config.maxInFlightPerConsumer()) {
+    if (inFlight + config.receiveBatch() > config.maxInFlightPerConsumer()) {
       parkedPollers++; // resumed by finish() when work completes
       return;
     }
@@ -93,7 +96,7 @@ public final class ConsumerVerticle extends VerticleBase {
       vertx.setTimer(PAUSED_CHECK_MS, id -> poll()); // leave the messages in SQS until the store is back
       return;
     }
-    PendingReceive poll = queue.receive(ProductQueue.MAX_BATCH, config.waitSeconds(), visibility, callTimeout);
+    PendingReceive poll = queue.receive(config.receiveBatch(), config.waitSeconds(), visibility, callTimeout);
     polls.add(poll);
     poll.messages().onComplete(result -> {
       polls.remove(poll);
@@ -111,6 +114,7 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   private void process(List<Message> messages) {
+    metrics.received(messages.size());
     List<Message> valid = new ArrayList<>(messages.size());
     List<Product> products = new ArrayList<>(messages.size());
     for (Message message : messages) {
@@ -122,7 +126,9 @@ public final class ConsumerVerticle extends VerticleBase {
         LOG.warn("message {} is not a product, moving it to the dead-letter queue: {}", message.messageId(),
             e.getMessage());
         queue.deadLetter(message, e.getMessage())
-            .onFailure(error -> LOG.warn("could not dead-letter message {}: {}", message.messageId(), error.toString()));
+            .onSuccess(v -> metrics.deadLettered())
+            .onFailure(error -> LOG.warn("could not dead-letter message {}: {}", message.messageId(), error.toString()))
+            .onComplete(v -> metrics.settled(1));
       }
     }
     if (valid.isEmpty()) {
@@ -158,7 +164,9 @@ public final class ConsumerVerticle extends VerticleBase {
     if (!outcome.failed().isEmpty()) {
       LOG.warn("{} product(s) not stored, retried later: {}", outcome.failed().size(), outcome.failed());
     }
-    Future<Void> deleted = queue.deleteBatch(stored).map(notDeleted -> {
+    metrics.retried(retries.size());
+    Future<Void> deleted = (config.batching() ? queue.deleteBatch(stored) : queue.deleteEach(stored)).map(notDeleted -> {
+      metrics.deleted(stored.size() - notDeleted.size());
       if (!notDeleted.isEmpty()) {
         LOG.warn("{} stored message(s) could not be deleted and will be redelivered (harmless)", notDeleted.size());
       }
@@ -185,7 +193,8 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private void finish(int count) {
     inFlight -= count;
-    while (parkedPollers > 0 && inFlight + ProductQueue.MAX_BATCH <= config.maxInFlightPerConsumer()) {
+    metrics.settled(count);
+    while (parkedPollers > 0 && inFlight + config.receiveBatch() <= config.maxInFlightPerConsumer()) {
       parkedPollers--;
       poll();
     }

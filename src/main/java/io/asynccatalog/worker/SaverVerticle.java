@@ -4,8 +4,11 @@ import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
+import io.asynccatalog.domain.BatchReport;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductReport;
+import io.asynccatalog.domain.ReportLocation;
+import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.store.ProductItems;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
@@ -15,6 +18,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,20 +29,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Stores batches of products: one BatchWriteItem for the table items, then one report object per stored product.
- * A product counts as stored only when both writes succeeded; everything else is named in the outcome with its
- * reason, so the consumer deletes exactly the messages that are done.
+ * Stores batches of products: the table items first (one BatchWriteItem), then the reports — one object per
+ * product (the default, the challenge's contract) or one object per batch (batched mode, each item pointing at
+ * its byte range). A product counts as stored only when its item and its report are both written; everything else
+ * is named in the outcome with its reason, so the consumer deletes exactly the messages that are done.
  */
 public final class SaverVerticle extends VerticleBase {
   private final ProductTable table;
   private final ReportBucket reports;
   private final String reportPrefix;
+  private final boolean batchedReports;
+  private final boolean batching;
+  private final CatalogMetrics metrics;
   private MessageConsumer<SaveBatch> consumer;
 
-  public SaverVerticle(ProductTable table, ReportBucket reports, String reportPrefix) {
+  public SaverVerticle(ProductTable table, ReportBucket reports, String reportPrefix, boolean batchedReports,
+                       boolean batching, CatalogMetrics metrics) {
     this.table = table;
     this.reports = reports;
     this.reportPrefix = reportPrefix;
+    this.batchedReports = batchedReports;
+    this.batching = batching;
+    this.metrics = metrics;
   }
 
   @Override
@@ -53,35 +65,40 @@ public final class SaverVerticle extends VerticleBase {
   }
 
   private void onBatch(Message<SaveBatch> request) {
+    long started = System.nanoTime();
     // one write per product id: a batch may hold duplicate deliveries, and BatchWriteItem refuses duplicate keys
     Map<String, Product> products = new LinkedHashMap<>();
     request.body().products().forEach(p -> products.putIfAbsent(p.id(), p));
-    save(products).onComplete(result -> request.reply(result.succeeded()
-        ? result.result()
-        : SaveOutcome.allFailed(products.keySet(), "DynamoDB: " + result.cause().getMessage())));
+    save(products)
+        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), "DynamoDB: " + error.getMessage()))
+        .onSuccess(outcome -> {
+          record(products, outcome, started);
+          request.reply(outcome);
+        });
   }
 
   private Future<SaveOutcome> save(Map<String, Product> products) {
     Instant storedAt = Instant.now();
+    BatchReport batch = batchedReports ? BatchReport.of(reportPrefix, new ArrayList<>(products.values())) : null;
     Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
     for (Product p : products.values()) {
-      items.put(p.id(), ProductItems.toItem(p, storedAt, ProductReport.objectKey(reportPrefix, p.id())));
+      ReportLocation report = batch != null ? batch.locations().get(p.id())
+          : ReportLocation.whole(ProductReport.objectKey(reportPrefix, p.id()));
+      items.put(p.id(), ProductItems.toItem(p, storedAt, report));
     }
-    return table.putAll(new ArrayList<>(items.values()))
-        .recover(error -> items.size() > 1 && !Dependencies.isOutage(error)
-            ? putOneByOne(items) // DynamoDB refused the whole batch: find the item it refuses, store the others
-            : Future.failedFuture(error))
-        .compose(written -> writeReports(products, written));
+    Future<Set<String>> written = batching
+        ? table.putAll(new ArrayList<>(items.values()))
+            .recover(error -> items.size() > 1 && !Dependencies.isOutage(error)
+                ? putOneByOne(items) // DynamoDB refused the whole batch: find the item it refuses, store the others
+                : Future.failedFuture(error))
+        : putOneByOne(items);
+    return written.compose(ids -> batch != null ? writeBatchReport(products, ids, batch) : writeReports(products, ids));
   }
 
   private Future<Set<String>> putOneByOne(Map<String, Map<String, AttributeValue>> items) {
     List<Future<String>> puts = new ArrayList<>(items.size());
     items.forEach((id, item) -> puts.add(table.put(item).map(id)));
-    return Future.join(puts).transform(done -> {
-      Set<String> written = new HashSet<>();
-      puts.stream().filter(Future::succeeded).forEach(f -> written.add(f.result()));
-      return Future.succeededFuture(written);
-    });
+    return Future.join(puts).transform(done -> Future.succeededFuture(succeeded(puts)));
   }
 
   private Future<SaveOutcome> writeReports(Map<String, Product> products, Set<String> written) {
@@ -89,7 +106,7 @@ public final class SaverVerticle extends VerticleBase {
     List<Future<String>> puts = new ArrayList<>(written.size());
     for (Product p : products.values()) {
       if (!written.contains(p.id())) {
-        failed.put(p.id(), "DynamoDB left the item unprocessed");
+        failed.put(p.id(), "DynamoDB did not write the item");
         continue;
       }
       puts.add(reports.put(ProductReport.objectKey(reportPrefix, p.id()), ProductReport.render(p),
@@ -98,9 +115,42 @@ public final class SaverVerticle extends VerticleBase {
           .onFailure(error -> failed.put(p.id(), "S3: " + error.getMessage())));
     }
     return Future.join(puts).transform(done -> {
-      Set<String> stored = new HashSet<>();
-      puts.stream().filter(Future::succeeded).forEach(f -> stored.add(f.result()));
-      return Future.succeededFuture(new SaveOutcome(stored, failed));
+      metrics.reportObjects((int) puts.stream().filter(Future::succeeded).count());
+      return Future.succeededFuture(new SaveOutcome(succeeded(puts), failed));
     });
+  }
+
+  /** Batched mode: one object for the batch; it holds every product's report, so it stores them all or none. */
+  private Future<SaveOutcome> writeBatchReport(Map<String, Product> products, Set<String> written, BatchReport batch) {
+    Map<String, String> failed = new HashMap<>();
+    products.keySet().stream().filter(id -> !written.contains(id))
+        .forEach(id -> failed.put(id, "DynamoDB did not write the item"));
+    if (written.isEmpty()) {
+      return Future.succeededFuture(new SaveOutcome(Set.of(), failed));
+    }
+    return reports.put(batch.key(), batch.content(), ProductReport.CONTENT_TYPE)
+        .map(v -> {
+          metrics.reportObjects(1);
+          return new SaveOutcome(written, failed);
+        })
+        .otherwise(error -> {
+          written.forEach(id -> failed.put(id, "S3: " + error.getMessage()));
+          return new SaveOutcome(Set.of(), failed);
+        });
+  }
+
+  private void record(Map<String, Product> products, SaveOutcome outcome, long started) {
+    Instant now = Instant.now();
+    for (String id : outcome.stored()) {
+      metrics.stored(Duration.between(products.get(id).createdAt(), now));
+    }
+    metrics.storeFailures(outcome.failed().size());
+    metrics.storeBatch(System.nanoTime() - started);
+  }
+
+  private static Set<String> succeeded(List<Future<String>> futures) {
+    Set<String> ids = new HashSet<>();
+    futures.stream().filter(Future::succeeded).forEach(f -> ids.add(f.result()));
+    return ids;
   }
 }

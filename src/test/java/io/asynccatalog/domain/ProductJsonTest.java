@@ -32,7 +32,7 @@ class ProductJsonTest {
 
   @Test
   void apiPriceIsADecimalStringWithTwoPlaces() {
-    JsonObject api = ProductJson.toApi(new StoredProduct(PEN, Instant.now(), "reports/x.txt"));
+    JsonObject api = ProductJson.toApi(new StoredProduct(PEN, Instant.now(), ReportLocation.whole("reports/x.txt")));
     assertEquals("1.50", api.getValue("price"));
     assertEquals(PEN.id(), api.getString("id"));
     assertEquals("/products/" + PEN.id() + "/report", api.getString("report"));

@@ -184,6 +184,9 @@ class ContractTest {
     expect("/health/live", "get", 200, "/health/live", null, null, null);
     expect("/health/ready", "get", 200, "/health/ready", null, null, null);
     expect("/openapi.json", "get", 200, "/openapi.json", null, null, null);
+    String metrics = expect("/metrics", "get", 200, "/metrics", null, null, null).body();
+    assertTrue(metrics.contains("catalog_products_accepted_total") && metrics.contains("catalog_products_stored_total")
+        && metrics.contains("catalog_circuit_state"), "service meters are exported");
     expect("/admin/dlq", "get", 200, "/admin/dlq", null, null, KEY);
     expect("/admin/dlq", "get", 400, "/admin/dlq?max=11", null, null, KEY);
     expect("/admin/dlq", "get", 401, "/admin/dlq", null, null, "wrong");

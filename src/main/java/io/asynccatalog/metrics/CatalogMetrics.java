@@ -1,0 +1,151 @@
+package io.asynccatalog.metrics;
+
+import io.asynccatalog.aws.Dependencies;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreaker;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's own meters, on the registry Vert.x exposes at /metrics (Prometheus names: {@code catalog_*}).
+ * HTTP, event-bus and JVM meters come from vertx-micrometer-metrics itself.
+ */
+public final class CatalogMetrics {
+  private final MeterRegistry registry;
+  private final Counter accepted;
+  private final Counter refused;
+  private final DistributionSummary enqueueBatchSize;
+  private final Timer enqueueCall;
+  private final Counter received;
+  private final Counter deleted;
+  private final Counter retried;
+  private final Counter deadLettered;
+  private final Counter stored;
+  private final Counter storeFailures;
+  private final Timer storeBatch;
+  private final Timer acceptToStored;
+  private final Counter reportObjects;
+  private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong queueDepth = new AtomicLong(-1);
+  private final AtomicLong dlqDepth = new AtomicLong(-1);
+
+  public CatalogMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    accepted = Counter.builder("catalog.products.accepted").description("Products answered 202").register(registry);
+    refused = Counter.builder("catalog.products.refused").description("Products answered 503 by the publisher")
+        .register(registry);
+    enqueueBatchSize = DistributionSummary.builder("catalog.enqueue.batch.size")
+        .description("Products per SQS send call").publishPercentiles(0.5).register(registry);
+    enqueueCall = Timer.builder("catalog.enqueue.call").description("SQS send call latency")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    received = Counter.builder("catalog.messages.received").description("Messages received from SQS")
+        .register(registry);
+    deleted = Counter.builder("catalog.messages.deleted").description("Messages deleted after storing")
+        .register(registry);
+    retried = Counter.builder("catalog.messages.retried").description("Messages hidden for a later retry")
+        .register(registry);
+    deadLettered = Counter.builder("catalog.messages.deadlettered")
+        .description("Messages moved to the DLQ because they are not products").register(registry);
+    stored = Counter.builder("catalog.products.stored").description("Products whose item and report are written")
+        .register(registry);
+    storeFailures = Counter.builder("catalog.products.store.failures").description("Products not stored on a try")
+        .register(registry);
+    storeBatch = Timer.builder("catalog.store.batch").description("Storing one received batch (table + reports)")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    acceptToStored = Timer.builder("catalog.products.accept.to.stored")
+        .description("From the 202 to the product being stored").publishPercentiles(0.5, 0.99)
+        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    reportObjects = Counter.builder("catalog.reports.objects").description("Report objects written to S3")
+        .register(registry);
+    Gauge.builder("catalog.messages.inflight", inFlight, AtomicLong::get)
+        .description("Messages received and not yet settled").register(registry);
+    Gauge.builder("catalog.queue.depth", queueDepth, AtomicLong::get)
+        .description("Approximate visible + in-flight messages of the product queue (polled)").register(registry);
+    Gauge.builder("catalog.dlq.depth", dlqDepth, AtomicLong::get)
+        .description("Approximate messages in the dead-letter queue (polled)").register(registry);
+  }
+
+  /** Meters that go nowhere, for code paths without a registry (tools, unit tests). */
+  public static CatalogMetrics none() {
+    return new CatalogMetrics(new SimpleMeterRegistry());
+  }
+
+  /** Circuit state per dependency: 0 closed, 1 half-open, 2 open. */
+  public void watch(Dependencies dependencies) {
+    for (CircuitBreaker breaker : dependencies.all()) {
+      Gauge.builder("catalog.circuit.state", breaker, b -> switch (b.state()) {
+            case CLOSED -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN -> 2;
+          })
+          .tag("dependency", breaker.name())
+          .description("Circuit breaker state: 0 closed, 1 half-open, 2 open").register(registry);
+    }
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void accepted() {
+    accepted.increment();
+  }
+
+  public void refused() {
+    refused.increment();
+  }
+
+  public void enqueueCall(int products, long nanos) {
+    enqueueBatchSize.record(products);
+    enqueueCall.record(Duration.ofNanos(nanos));
+  }
+
+  public void received(int count) {
+    received.increment(count);
+    inFlight.addAndGet(count);
+  }
+
+  public void settled(int count) {
+    inFlight.addAndGet(-count);
+  }
+
+  public void deleted(int count) {
+    deleted.increment(count);
+  }
+
+  public void retried(int count) {
+    retried.increment(count);
+  }
+
+  public void deadLettered() {
+    deadLettered.increment();
+  }
+
+  public void stored(Duration sinceAccepted) {
+    stored.increment();
+    acceptToStored.record(sinceAccepted);
+  }
+
+  public void storeFailures(int count) {
+    storeFailures.increment(count);
+  }
+
+  public void storeBatch(long nanos) {
+    storeBatch.record(Duration.ofNanos(nanos));
+  }
+
+  public void reportObjects(int count) {
+    reportObjects.increment(count);
+  }
+
+  public void queueDepth(long queue, long dlq) {
+    queueDepth.set(queue);
+    dlqDepth.set(dlq);
+  }
+}
