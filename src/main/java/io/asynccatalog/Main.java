@@ -24,6 +24,14 @@ public final class Main {
   static final int EMULATOR_DYNAMODB_PORT = 8000;
   static final int EMULATOR_S3_PORT = 9000;
 
+  static {
+    // before the first logger exists: CATALOG_LOG_FORMAT=json selects the structured configuration
+    if ("json".equalsIgnoreCase(System.getenv("CATALOG_LOG_FORMAT"))
+        && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {}

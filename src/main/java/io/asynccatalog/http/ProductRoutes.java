@@ -12,6 +12,7 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
+import io.asynccatalog.tracing.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
 /** The product API: accept a product (202 once it is on the queue), read a stored product, read its report. */
 public final class ProductRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ProductRoutes.class);
+  private static final Logger JOURNEY = LoggerFactory.getLogger("catalog.journey");
   /** The header of the IETF idempotency-key draft. */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final Pattern VALID_KEY = Pattern.compile("[!-~]{1,255}");
@@ -116,9 +118,18 @@ public final class ProductRoutes {
   }
 
   private void enqueue(RoutingContext ctx, Product product, boolean replayed) {
-    vertx.eventBus().request(Addresses.ENQUEUE, product, enqueueOptions).onComplete(result -> {
+    TraceContext trace = TraceContext.fromHeaderOrNew(ctx.request().getHeader(TraceContext.HEADER)).child();
+    String requestId = requestId(ctx, trace);
+    DeliveryOptions options = new DeliveryOptions(enqueueOptions).addHeader(TraceContext.HEADER, trace.header());
+    vertx.eventBus().request(Addresses.ENQUEUE, product, options).onComplete(result -> {
       if (result.succeeded()) {
         metrics.accepted();
+        if (JOURNEY.isInfoEnabled()) {
+          JOURNEY.atInfo().addKeyValue("event", "accepted").addKeyValue("productId", product.id())
+              .addKeyValue("traceId", trace.traceId()).addKeyValue("spanId", trace.spanId())
+              .addKeyValue("requestId", requestId).addKeyValue("replayed", replayed)
+              .log("product accepted");
+        }
         String location = "/products/" + product.id();
         if (replayed) {
           ctx.response().putHeader("Idempotent-Replayed", "true");
@@ -215,6 +226,14 @@ public final class ProductRoutes {
   private static void notFound(RoutingContext ctx, String id) {
     Problems.send(ctx, 404, "product-not-found", "Not Found",
         "No stored product " + id + ". An accepted product is readable once a worker has stored it.");
+  }
+
+  /** The client's X-Request-Id when it is sane, else the span id of this request; echoed in the response. */
+  private static String requestId(RoutingContext ctx, TraceContext trace) {
+    String given = ctx.request().getHeader("X-Request-Id");
+    String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : trace.spanId();
+    ctx.response().putHeader("X-Request-Id", id);
+    return id;
   }
 
   private static String sha256(byte[] bytes) {

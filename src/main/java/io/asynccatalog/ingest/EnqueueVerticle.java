@@ -6,6 +6,7 @@ import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.tracing.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -14,6 +15,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Puts accepted products on SQS in micro-batches: up to ten messages per SendMessageBatch, a short linger to fill a
@@ -52,7 +55,7 @@ public final class EnqueueVerticle extends VerticleBase {
     this.batchSize = config.batching() ? ProductQueue.MAX_BATCH : 1;
   }
 
-  private record Pending(Message<Product> request, String body, int bytes, long deadlineNanos) {}
+  private record Pending(Message<Product> request, String body, int bytes, long deadlineNanos, String traceparent) {}
 
   @Override
   public Future<?> start() {
@@ -77,7 +80,8 @@ public final class EnqueueVerticle extends VerticleBase {
     }
     String body = ProductJson.toMessage(request.body());
     int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-    waiting.add(new Pending(request, body, bytes, System.nanoTime() + config.timeout().toNanos()));
+    waiting.add(new Pending(request, body, bytes, System.nanoTime() + config.timeout().toNanos(),
+        request.headers().get(TraceContext.HEADER)));
     drain(false);
   }
 
@@ -132,7 +136,13 @@ public final class EnqueueVerticle extends VerticleBase {
     long earliestDeadline = Long.MAX_VALUE;
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
-      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(p.body()).build());
+      SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+          .messageBody(p.body());
+      if (p.traceparent() != null) {
+        entry.messageAttributes(Map.of(TraceContext.HEADER, MessageAttributeValue.builder().dataType("String")
+            .stringValue(p.traceparent()).build()));
+      }
+      entries.add(entry.build());
       earliestDeadline = Math.min(earliestDeadline, p.deadlineNanos());
     }
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, earliestDeadline - System.nanoTime()));

@@ -53,7 +53,8 @@ public final class ProductQueue {
   /** Naive mode: one message, one SendMessage call. Answers like a batch of one, so callers need not care. */
   public Future<SendMessageBatchResponse> sendOne(SendMessageBatchRequestEntry entry, Duration deadline) {
     return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessage(b -> b.queueUrl(queueUrl)
-            .messageBody(entry.messageBody()).overrideConfiguration(o -> o.apiCallTimeout(deadline))))
+            .messageBody(entry.messageBody()).messageAttributes(entry.messageAttributes())
+            .overrideConfiguration(o -> o.apiCallTimeout(deadline))))
         .map(sent -> SendMessageBatchResponse.builder().successful(SendMessageBatchResultEntry.builder()
             .id(entry.id()).messageId(sent.messageId()).build()).build()));
   }

@@ -10,6 +10,7 @@ import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.queue.ProductQueue.PendingReceive;
+import io.asynccatalog.tracing.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,10 +18,12 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,10 +120,16 @@ public final class ConsumerVerticle extends VerticleBase {
     metrics.received(messages.size());
     List<Message> valid = new ArrayList<>(messages.size());
     List<Product> products = new ArrayList<>(messages.size());
+    Map<String, String> traces = new HashMap<>();
     for (Message message : messages) {
       try {
-        products.add(ProductJson.fromMessage(message.body()));
+        Product product = ProductJson.fromMessage(message.body());
+        products.add(product);
         valid.add(message);
+        MessageAttributeValue trace = message.messageAttributes().get(TraceContext.HEADER);
+        if (trace != null && trace.stringValue() != null) {
+          traces.put(product.id(), trace.stringValue());
+        }
       } catch (IllegalArgumentException e) {
         // retrying cannot fix a message that is not a product: straight to the dead-letter queue
         LOG.warn("message {} is not a product, moving it to the dead-letter queue: {}", message.messageId(),
@@ -137,7 +146,7 @@ public final class ConsumerVerticle extends VerticleBase {
     inFlight += valid.size();
     VisibilityKeeper keeper = new VisibilityKeeper(valid);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.saveTimeout().toMillis());
-    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(products), options)
+    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(products, traces), options)
         .map(reply -> reply.body())
         .otherwise(error -> SaveOutcome.allFailed(ids(products), "not stored: " + error.getMessage()))
         .compose(outcome -> {

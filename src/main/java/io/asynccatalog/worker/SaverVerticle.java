@@ -12,6 +12,9 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.store.ProductItems;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
+import io.asynccatalog.tracing.TraceContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -35,6 +38,7 @@ import java.util.Set;
  * is named in the outcome with its reason, so the consumer deletes exactly the messages that are done.
  */
 public final class SaverVerticle extends VerticleBase {
+  private static final Logger JOURNEY = LoggerFactory.getLogger("catalog.journey");
   private final ProductTable table;
   private final ReportBucket reports;
   private final String reportPrefix;
@@ -72,7 +76,7 @@ public final class SaverVerticle extends VerticleBase {
     save(products)
         .otherwise(error -> SaveOutcome.allFailed(products.keySet(), "DynamoDB: " + error.getMessage()))
         .onSuccess(outcome -> {
-          record(products, outcome, started);
+          record(products, outcome, started, request.body().traces());
           request.reply(outcome);
         });
   }
@@ -139,10 +143,19 @@ public final class SaverVerticle extends VerticleBase {
         });
   }
 
-  private void record(Map<String, Product> products, SaveOutcome outcome, long started) {
+  private void record(Map<String, Product> products, SaveOutcome outcome, long started, Map<String, String> traces) {
     Instant now = Instant.now();
     for (String id : outcome.stored()) {
-      metrics.stored(Duration.between(products.get(id).createdAt(), now));
+      Duration lag = Duration.between(products.get(id).createdAt(), now);
+      metrics.stored(lag);
+      if (JOURNEY.isInfoEnabled()) {
+        TraceContext trace = TraceContext.parse(traces.get(id));
+        JOURNEY.atInfo().addKeyValue("event", "stored").addKeyValue("productId", id)
+            .addKeyValue("traceId", trace == null ? null : trace.traceId())
+            .addKeyValue("spanId", trace == null ? null : trace.child().spanId())
+            .addKeyValue("acceptToStoredMs", lag.toMillis())
+            .log("product stored");
+      }
     }
     metrics.storeFailures(outcome.failed().size());
     metrics.storeBatch(System.nanoTime() - started);

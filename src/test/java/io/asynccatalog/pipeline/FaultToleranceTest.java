@@ -80,11 +80,22 @@ class FaultToleranceTest {
   /** One scenario's resources and service processes. */
   private static final class Scenario {
     final String name;
-    final int port;
+    int port;
 
     Scenario(String name) throws Exception {
       this.name = name;
       this.port = ServiceProcess.freePort();
+    }
+
+    /** Another instance of the same service (same queue, table and bucket) on its own port. */
+    ServiceProcess startAnotherInstance(int otherPort) throws Exception {
+      int own = port;
+      port = otherPort;
+      try {
+        return startService();
+      } finally {
+        port = own;
+      }
     }
 
     String queue() {
@@ -225,6 +236,38 @@ class FaultToleranceTest {
         "ingest does not depend on the table or the bucket: " + run.summary());
     service.terminate();
     assertEquals(0, service.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void twoInstancesShareTheWorkAndStoreNothingTwice() throws Exception {
+    Scenario s = new Scenario("twoinstances");
+    int otherPort = ServiceProcess.freePort();
+    ServiceProcess first = s.startService();
+    ServiceProcess second = s.startAnotherInstance(otherPort);
+    LoadClient.Run toFirst = load.start(s.port, "two-a", 1500, 32);
+    LoadClient.Run toSecond = load.start(otherPort, "two-b", 1500, 32);
+    toFirst.await(Duration.ofSeconds(120));
+    toSecond.await(Duration.ofSeconds(120));
+    Map<String, String> accepted = new HashMap<>(toFirst.accepted);
+    accepted.putAll(toSecond.accepted);
+    s.verify(accepted, "instance A: " + toFirst.summary() + "; instance B: " + toSecond.summary());
+    long storedByFirst = storedBy(s.port);
+    long storedBySecond = storedBy(otherPort);
+    System.out.printf("[twoinstances] stored by instance A=%d, by instance B=%d, total=%d, accepted=%d%n",
+        storedByFirst, storedBySecond, storedByFirst + storedBySecond, accepted.size());
+    assertTrue(storedByFirst > 0 && storedBySecond > 0, "both instances consumed from the shared queue");
+    assertTrue(storedByFirst + storedBySecond >= accepted.size(), "each product stored by one of them");
+    first.terminate();
+    second.terminate();
+    assertEquals(0, first.awaitExit(Duration.ofSeconds(20)));
+    assertEquals(0, second.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  /** The instance's own count of stored products, from its /metrics. */
+  private static long storedBy(int port) {
+    String metrics = new Http(port).get("/metrics").body();
+    return metrics.lines().filter(l -> l.startsWith("catalog_products_stored_total"))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test

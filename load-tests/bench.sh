@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# One command, one machine: builds, starts the local AWS-compatible servers as their own process and the service in
+# AWS mode against them, warms up, measures, and prints a table (also written to load-tests/results/).
+#
+#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=3 by default
+#
+# Load goes to 127.0.0.1 only, each run is bounded in time, and every process started here is stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+WARM_ROUNDS=${BENCH_WARM_ROUNDS:-3}
+HEAP=${BENCH_HEAP:--Xmx256m}
+SQS_PORT=19324; DDB_PORT=18000; S3_PORT=19000; SERVICE_PORT=18080; RAW_PORT=18081
+OUT=load-tests/results
+WORK=$(mktemp -d)
+TICKS=$(getconf CLK_TCK)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
+fi
+log "building"
+mvn -q -B -DskipTests package
+mvn -q -B -f load-tests/pom.xml compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
+TOOLS_CP="load-tests/target/classes:$(cat "$WORK/cp.txt")"
+
+cat > "$WORK/post.lua" <<'LUA'
+local counter = 0
+local thread_tag = tostring(math.random(1, 1e9))
+request = function()
+  counter = counter + 1
+  local body = '{"name":"Bench ' .. thread_tag .. '-' .. counter .. '","description":"Blue ink",'
+    .. '"price":"1.99","category":"bench"}'
+  return wrk.format("POST", "/products", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+
+# --- helpers -----------------------------------------------------------------------------------------------------
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_peak_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+wait_port() {
+  for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  log "nothing listens on $1"; return 1
+}
+metric() { curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk -v name="$1" '$1 == name {print $2}' | head -1; }
+metric_quantile() {
+  curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" \
+    | awk -v name="$1" -v q="$2" 'index($0, name "{") == 1 && index($0, "quantile=\"" q "\"") {print $2}' | head -1
+}
+
+# wrk against a port: prints "requests rps p50_ms p99_ms non2xx"
+run_wrk() {
+  local port=$1 seconds=$2 result
+  result=$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/products")
+  echo "$result" > "$WORK/last-wrk.txt"
+  local requests rps p50 p99 non2xx
+  requests=$(echo "$result" | awk '/requests in/ {print $1}')
+  rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
+  non2xx=$(echo "$result" | awk '/Non-2xx/ {print $NF}')
+  echo "$requests $rps $(to_ms "$p50") $(to_ms "$p99") ${non2xx:-0}"
+}
+to_ms() { # wrk prints 512.00us, 3.21ms or 1.02s
+  local v=$1
+  case "$v" in
+    *us) awk -v x="${v%us}" 'BEGIN {printf "%.2f", x / 1000}' ;;
+    *ms) awk -v x="${v%ms}" 'BEGIN {printf "%.2f", x}' ;;
+    *s) awk -v x="${v%s}" 'BEGIN {printf "%.2f", x * 1000}' ;;
+    *) echo "$v" ;;
+  esac
+}
+
+start_service() { # name, then extra KEY=VALUE settings
+  local name=$1; shift
+  env CATALOG_MODE=aws CATALOG_PROVISION=true CATALOG_AUTH=off AWS_REGION=us-east-1 \
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench \
+    AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$SQS_PORT AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DDB_PORT \
+    AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT CATALOG_HTTP_HOST=127.0.0.1 CATALOG_HTTP_PORT=$SERVICE_PORT \
+    CATALOG_QUEUE_NAME="q-$name" CATALOG_DLQ_NAME="q-$name-dlq" CATALOG_TABLE_NAME="t-$name" \
+    CATALOG_IDEMPOTENCY_TABLE_NAME="t-$name-keys" CATALOG_BUCKET_NAME="r-$name" CATALOG_LOG_LEVEL=WARN \
+    "$@" java $HEAP -jar target/async-catalog-aws.jar > "$WORK/service-$name.log" 2>&1 &
+  SERVICE_PID=$!
+  PIDS+=("$SERVICE_PID")
+  wait_port "$SERVICE_PORT"
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SERVICE_PORT/health/ready")" = 200 ] && return 0
+    sleep 0.1
+  done
+  log "service $name not ready"; cat "$WORK/service-$name.log" >&2; return 1
+}
+stop_service() {
+  kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
+  while (echo > "/dev/tcp/127.0.0.1/$SERVICE_PORT") 2>/dev/null; do sleep 0.1; done
+}
+# waits until every accepted product is stored (deadline 300 s); prints the seconds it took
+drain() {
+  local start; start=$(date +%s.%N)
+  for _ in $(seq 1 3000); do
+    local accepted stored
+    accepted=$(metric catalog_products_accepted_total); stored=$(metric catalog_products_stored_total)
+    if [ -n "$accepted" ] && [ "${stored%.*}" -ge "${accepted%.*}" ]; then
+      awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}'; return 0
+    fi
+    sleep 0.1
+  done
+  log "the queue did not drain in 300 s"; return 1
+}
+
+# --- the local AWS-compatible servers, in their own process ---------------------------------------------------------
+log "starting the local AWS-compatible servers"
+CATALOG_DATA_DIR="$WORK/emulators" CATALOG_LOCAL_SQS_PORT=$SQS_PORT CATALOG_LOCAL_DYNAMODB_PORT=$DDB_PORT \
+  CATALOG_LOCAL_S3_PORT=$S3_PORT java -Xmx1g -jar target/async-catalog.jar emulators > "$WORK/emulators.log" 2>&1 &
+EMULATORS_PID=$!; PIDS+=("$EMULATORS_PID")
+wait_port $SQS_PORT; wait_port $DDB_PORT; wait_port $S3_PORT
+
+# --- 1. the surroundings' ceilings --------------------------------------------------------------------------------
+log "emulator ceilings (direct SDK loops, 16 in flight)"
+java -cp "$TOOLS_CP" io.asynccatalog.bench.EmulatorCeiling "http://127.0.0.1:$SQS_PORT" "http://127.0.0.1:$DDB_PORT" \
+  "http://127.0.0.1:$S3_PORT" "$SECONDS_PER_RUN" 2>/dev/null > "$WORK/ceiling.txt"
+grep -E '^[a-z0-9_]+=[0-9.]+$' "$WORK/ceiling.txt" > "$WORK/ceiling.vars"
+# shellcheck disable=SC1090
+source "$WORK/ceiling.vars"
+
+log "raw Vert.x server (HTTP ceiling)"
+java $HEAP -cp "$TOOLS_CP" io.asynccatalog.bench.RawServer $RAW_PORT > "$WORK/raw.log" 2>&1 &
+RAW_PID=$!; PIDS+=("$RAW_PID"); wait_port $RAW_PORT
+for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $RAW_PORT "$SECONDS_PER_RUN" > /dev/null; done
+c0=$(cpu_ticks $RAW_PID); read -r raw_n raw_rps raw_p50 raw_p99 _ <<< "$(run_wrk $RAW_PORT "$SECONDS_PER_RUN")"; c1=$(cpu_ticks $RAW_PID)
+raw_cpu=$(awk -v t=$((c1 - c0)) -v n="$raw_n" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+kill $RAW_PID; wait $RAW_PID 2>/dev/null || true
+
+# --- 2. ingest only (no consumers): POST -> 202 ----------------------------------------------------------------------
+log "ingest only"
+start_service ingest CATALOG_CONSUMER_INSTANCES=0
+for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; done
+c0=$(cpu_ticks "$SERVICE_PID")
+read -r ing_n ing_rps ing_p50 ing_p99 ing_bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
+c1=$(cpu_ticks "$SERVICE_PID")
+ing_cpu=$(awk -v t=$((c1 - c0)) -v n="$ing_n" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+ing_rss=$(rss_peak_mb "$SERVICE_PID")
+stop_service
+
+# --- 3. end to end, per mode ------------------------------------------------------------------------------------------
+declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS
+run_e2e() { # mode, then settings
+  local mode=$1; shift
+  log "end to end: $mode"
+  start_service "$mode" "$@"
+  for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
+  local s0 r0 c0 t0 n rps p50 p99 bad waited s1 r1 c1 t1
+  s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total)
+  c0=$(cpu_ticks "$SERVICE_PID"); t0=$(date +%s.%N)
+  read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
+  waited=$(drain)
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID")
+  s1=$(metric catalog_products_stored_total); r1=$(metric catalog_reports_objects_total)
+  local stored; stored=$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%d", b - a}')
+  E2E_RATE[$mode]=$(awk -v n="$stored" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
+  E2E_CPU[$mode]=$(awk -v t=$((c1 - c0)) -v n="$stored" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+  E2E_P50[$mode]=$(metric_quantile catalog_products_accept_to_stored_seconds 0.5)
+  E2E_P99[$mode]=$(metric_quantile catalog_products_accept_to_stored_seconds 0.99)
+  E2E_RSS[$mode]=$(rss_peak_mb "$SERVICE_PID")
+  E2E_INGEST[$mode]=$rps
+  E2E_PUTS[$mode]=$(awk -v a="$r0" -v b="$r1" -v n="$stored" 'BEGIN {printf "%.2f", (b - a) / n}')
+  log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
+  stop_service
+}
+run_e2e per-product
+run_e2e batched-reports CATALOG_REPORT_MODE=batched
+run_e2e naive CATALOG_BATCHING=false
+
+# --- 4. latency at half the maximum ingest rate (Gatling, open model) ------------------------------------------------
+HALF=$(awk -v r="$ing_rps" 'BEGIN {printf "%d", r / 2}')
+log "half rate: $HALF POST/s for 20 s with consumers on (Gatling)"
+start_service halfrate
+for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
+mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.asynccatalog.load.IngestSimulation \
+  -DbaseUrl="http://127.0.0.1:$SERVICE_PORT" -Drate="$HALF" -Dduration=20 -Dramp=5 -Dp99=20 \
+  -Dgatling.failOnError=false > "$WORK/gatling.txt" 2>&1 || true
+half_p99=$(awk '/percentile 99/ || /99th/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) v = $i} END {print v}' "$WORK/gatling.txt")
+drain > /dev/null
+half_lag_p99=$(metric_quantile catalog_products_accept_to_stored_seconds 0.99)
+half_rss=$(rss_peak_mb "$SERVICE_PID")
+report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling.txt" | tail -1 || true)
+stop_service
+
+# --- 5. the table -----------------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
+ms() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
+DATE=$(date -u +%Y-%m-%d)
+CPUS=$(nproc)
+TABLE=$(cat <<TXT
+AsyncCatalog benchmark, $DATE, $CPUS cores, service $HEAP, load tool, service and local servers on one machine
+wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS warm-up rounds
+
+| figure | value |
+|---|---|
+| HTTP ceiling: raw Vert.x server, parse + 202 | $raw_rps req/s, p50 $raw_p50 ms, p99 $raw_p99 ms, $raw_cpu µs CPU/request |
+| SQS ceiling: SendMessageBatch(10) | $sqs_send_batch_msgs_per_s msg/s |
+| SQS ceiling: ReceiveMessage(10) + DeleteMessageBatch | $sqs_receive_delete_msgs_per_s msg/s |
+| DynamoDB ceiling: BatchWriteItem(25) / PutItem | $ddb_batch_write_items_per_s / $ddb_put_item_per_s items/s |
+| S3 ceiling: PutObject | $s3_put_object_per_s objects/s |
+| **ingest** (no consumers): POST→202 | **$ing_rps req/s**, p50 $ing_p50 ms, p99 $ing_p99 ms, non-202: $ing_bad |
+| ingest vs SQS batched-send ceiling | $(ratio "$ing_rps" "$sqs_send_batch_msgs_per_s") |
+| ingest service CPU per product | **$ing_cpu µs** ($(ratio "$ing_cpu" "$raw_cpu")× the raw server) |
+| ingest peak RSS | $ing_rss MB |
+
+| end to end (stored/s over load + drain) | per-product reports (default) | batched reports | naive (no batching) |
+|---|---|---|---|
+| products stored per second | **${E2E_RATE[per-product]}** | **${E2E_RATE[batched-reports]}** | ${E2E_RATE[naive]} |
+| service CPU per product | **${E2E_CPU[per-product]} µs** | **${E2E_CPU[batched-reports]} µs** | ${E2E_CPU[naive]} µs |
+| S3 PUTs per product | ${E2E_PUTS[per-product]} | ${E2E_PUTS[batched-reports]} | ${E2E_PUTS[naive]} |
+| accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms |
+| POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} |
+| peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB |
+| vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× |
+
+| at half the maximum ingest rate ($HALF POST/s, Gatling open model, 20 s) | value |
+|---|---|
+| POST p99 | ${half_p99:-?} ms |
+| accept→stored p99 | $(ms "${half_lag_p99:-0}") ms |
+| peak RSS | $half_rss MB |
+TXT
+)
+mkdir -p "$OUT"
+echo "$TABLE" | tee "$OUT/bench-$DATE.md"
+cat > "$OUT/bench-$DATE.properties" <<PROPS
+date=$DATE
+cores=$CPUS
+raw_rps=$raw_rps
+raw_cpu_us=$raw_cpu
+ingest_rps=$ing_rps
+ingest_cpu_us=$ing_cpu
+ingest_p99_ms=$ing_p99
+per_product_rate=${E2E_RATE[per-product]}
+per_product_cpu_us=${E2E_CPU[per-product]}
+per_product_p99_ms=$(ms "${E2E_P99[per-product]}")
+batched_rate=${E2E_RATE[batched-reports]}
+batched_cpu_us=${E2E_CPU[batched-reports]}
+batched_p99_ms=$(ms "${E2E_P99[batched-reports]}")
+naive_rate=${E2E_RATE[naive]}
+naive_cpu_us=${E2E_CPU[naive]}
+naive_p99_ms=$(ms "${E2E_P99[naive]}")
+PROPS
+[ -n "$report" ] && log "Gatling report: $report"
+java -cp "$TOOLS_CP" io.asynccatalog.bench.Chart "$OUT/bench-$DATE.properties" docs/performance.png 2>/dev/null \
+  && log "chart: docs/performance.png" || true

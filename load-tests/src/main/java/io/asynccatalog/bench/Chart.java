@@ -1,0 +1,86 @@
+package io.asynccatalog.bench;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.FileReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Draws the benchmark chart (PNG, headless Java2D): products stored per second, service CPU per product and
+ * accept-to-stored p99 for each mode. Usage: Chart results.properties out.png
+ */
+public final class Chart {
+  private static final String[] MODES = {"per_product", "batched", "naive"};
+  private static final String[] LABELS = {"per-product reports", "batched reports", "naive (no batching)"};
+  private static final Color[] COLORS = {new Color(0x2E86C1), new Color(0x28B463), new Color(0xAAB7B8)};
+
+  private Chart() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    Properties results = new Properties();
+    try (FileReader in = new FileReader(args[0])) {
+      results.load(in);
+    }
+    int width = 1200;
+    int height = 460;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    g.setColor(Color.DARK_GRAY);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+    g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
+        + " cores (load tool, service and local AWS-compatible servers on one machine)", 20, 30);
+    panel(g, results, "_rate", "products stored / s (higher is better)", 20);
+    panel(g, results, "_cpu_us", "service CPU µs / product (lower is better)", 420);
+    panel(g, results, "_p99_ms", "accept→stored p99 ms, saturated (lower is better)", 820);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    for (int i = 0; i < MODES.length; i++) {
+      g.setColor(COLORS[i]);
+      g.fillRect(20 + i * 260, 430, 16, 16);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(LABELS[i], 42 + i * 260, 443);
+    }
+    g.dispose();
+    Path out = Path.of(args[1]);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    ImageIO.write(image, "png", out.toFile());
+  }
+
+  private static void panel(Graphics2D g, Properties results, String suffix, String title, int left) {
+    double[] values = new double[MODES.length];
+    double max = 1;
+    for (int i = 0; i < MODES.length; i++) {
+      values[i] = Double.parseDouble(results.getProperty(MODES[i] + suffix, "0"));
+      max = Math.max(max, values[i]);
+    }
+    int top = 70;
+    int plotHeight = 300;
+    int barWidth = 90;
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    g.setColor(Color.DARK_GRAY);
+    g.drawString(title, left, top - 15);
+    g.setStroke(new BasicStroke(1));
+    g.drawLine(left, top + plotHeight, left + 360, top + plotHeight);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    for (int i = 0; i < MODES.length; i++) {
+      int barHeight = (int) (plotHeight * values[i] / max);
+      int x = left + 20 + i * (barWidth + 20);
+      g.setColor(COLORS[i]);
+      g.fillRect(x, top + plotHeight - barHeight, barWidth, barHeight);
+      g.setColor(Color.DARK_GRAY);
+      String label = values[i] >= 100 ? String.format("%.0f", values[i]) : String.format("%.1f", values[i]);
+      g.drawString(label, x + 20, top + plotHeight - barHeight - 6);
+    }
+  }
+}
