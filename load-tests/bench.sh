@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
-WARM_ROUNDS=${BENCH_WARM_ROUNDS:-3}
+WARM_ROUNDS=${BENCH_WARM_ROUNDS:-5}
 HEAP=${BENCH_HEAP:--Xmx256m}
 SQS_PORT=19324; DDB_PORT=18000; S3_PORT=19000; SERVICE_PORT=18080; RAW_PORT=18081
 OUT=load-tests/results
@@ -50,15 +50,28 @@ LUA
 
 # --- helpers -----------------------------------------------------------------------------------------------------
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+jit_ticks() { # CPU of the JIT compiler threads
+  local sum=0
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in C1\ CompilerThre*|C2\ CompilerThre*) sum=$((sum + $(awk '{print $14 + $15}' "$task/stat"))) ;; esac
+  done
+  echo $sum
+}
 rss_peak_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 wait_port() {
   for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   log "nothing listens on $1"; return 1
 }
 metric() { curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk -v name="$1" '$1 == name {print $2}' | head -1; }
-metric_quantile() {
-  curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" \
-    | awk -v name="$1" -v q="$2" 'index($0, name "{") == 1 && index($0, "quantile=\"" q "\"") {print $2}' | head -1
+# a histogram's cumulative buckets ("le count" per line), to diff two snapshots
+buckets() {
+  curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk -v name="$1_bucket{" 'index($0, name) == 1 {
+    match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); print le, $2}'
+}
+# quantile q (seconds, the bucket's upper bound) of what was recorded between two snapshots
+quantile() {
+  awk -v q="$3" 'NR == FNR {before[$1] = $2; next} {n[FNR] = $1; c[FNR] = $2 - before[$1]; last = FNR}
+    END {total = c[last]; for (i = 1; i <= last; i++) if (total > 0 && c[i] >= q * total) {print n[i]; exit}; print 0}' "$1" "$2"
 }
 
 # wrk against a port: prints "requests rps p50_ms p99_ms non2xx"
@@ -147,9 +160,10 @@ kill $RAW_PID; wait $RAW_PID 2>/dev/null || true
 log "ingest only"
 start_service ingest CATALOG_CONSUMER_INSTANCES=0
 for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; done
-c0=$(cpu_ticks "$SERVICE_PID")
+c0=$(cpu_ticks "$SERVICE_PID"); j0=$(jit_ticks "$SERVICE_PID")
 read -r ing_n ing_rps ing_p50 ing_p99 ing_bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
-c1=$(cpu_ticks "$SERVICE_PID")
+c1=$(cpu_ticks "$SERVICE_PID"); j1=$(jit_ticks "$SERVICE_PID")
+ing_jit=$(awk -v j=$((j1 - j0)) -v c=$((c1 - c0)) 'BEGIN {if (c > 0) printf "%.0f", 100 * j / c; else print 0}')
 ing_cpu=$(awk -v t=$((c1 - c0)) -v n="$ing_n" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
 ing_rss=$(rss_peak_mb "$SERVICE_PID")
 stop_service
@@ -163,6 +177,7 @@ run_e2e() { # mode, then settings
   for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
   local s0 r0 c0 t0 n rps p50 p99 bad waited s1 r1 c1 t1
   s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total)
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
   c0=$(cpu_ticks "$SERVICE_PID"); t0=$(date +%s.%N)
   read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
   waited=$(drain)
@@ -171,8 +186,9 @@ run_e2e() { # mode, then settings
   local stored; stored=$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%d", b - a}')
   E2E_RATE[$mode]=$(awk -v n="$stored" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
   E2E_CPU[$mode]=$(awk -v t=$((c1 - c0)) -v n="$stored" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-  E2E_P50[$mode]=$(metric_quantile catalog_products_accept_to_stored_seconds 0.5)
-  E2E_P99[$mode]=$(metric_quantile catalog_products_accept_to_stored_seconds 0.99)
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/lag1.txt"
+  E2E_P50[$mode]=$(quantile "$WORK/lag0.txt" "$WORK/lag1.txt" 0.5)
+  E2E_P99[$mode]=$(quantile "$WORK/lag0.txt" "$WORK/lag1.txt" 0.99)
   E2E_RSS[$mode]=$(rss_peak_mb "$SERVICE_PID")
   E2E_INGEST[$mode]=$rps
   E2E_PUTS[$mode]=$(awk -v a="$r0" -v b="$r1" -v n="$stored" 'BEGIN {printf "%.2f", (b - a) / n}')
@@ -188,12 +204,14 @@ HALF=$(awk -v r="$ing_rps" 'BEGIN {printf "%d", r / 2}')
 log "half rate: $HALF POST/s for 20 s with consumers on (Gatling)"
 start_service halfrate
 for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
+buckets catalog_products_accept_to_stored_seconds > "$WORK/half0.txt"
 mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.asynccatalog.load.IngestSimulation \
   -DbaseUrl="http://127.0.0.1:$SERVICE_PORT" -Drate="$HALF" -Dduration=20 -Dramp=5 -Dp99=20 \
   -Dgatling.failOnError=false > "$WORK/gatling.txt" 2>&1 || true
 half_p99=$(awk '/percentile 99/ || /99th/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) v = $i} END {print v}' "$WORK/gatling.txt")
 drain > /dev/null
-half_lag_p99=$(metric_quantile catalog_products_accept_to_stored_seconds 0.99)
+buckets catalog_products_accept_to_stored_seconds > "$WORK/half1.txt"
+half_lag_p99=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.99)
 half_rss=$(rss_peak_mb "$SERVICE_PID")
 report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling.txt" | tail -1 || true)
 stop_service
@@ -216,7 +234,7 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | S3 ceiling: PutObject | $s3_put_object_per_s objects/s |
 | **ingest** (no consumers): POST→202 | **$ing_rps req/s**, p50 $ing_p50 ms, p99 $ing_p99 ms, non-202: $ing_bad |
 | ingest vs SQS batched-send ceiling | $(ratio "$ing_rps" "$sqs_send_batch_msgs_per_s") |
-| ingest service CPU per product | **$ing_cpu µs** ($(ratio "$ing_cpu" "$raw_cpu")× the raw server) |
+| ingest service CPU per product | **$ing_cpu µs** ($(ratio "$ing_cpu" "$raw_cpu")× the raw server; $ing_jit % of it in the JIT compilers) |
 | ingest peak RSS | $ing_rss MB |
 
 | end to end (stored/s over load + drain) | per-product reports (default) | batched reports | naive (no batching) |

@@ -29,7 +29,7 @@ import java.util.Map;
 
 /**
  * Puts accepted products on SQS in micro-batches: up to ten messages per SendMessageBatch, a short linger to fill a
- * batch, several batches in flight. Each requester is answered only once SQS has acknowledged its own entry, so an
+ * batch while others are in flight, several batches in flight. Each requester is answered only once SQS has acknowledged its own entry, so an
  * HTTP 202 always means the product is durably queued. Work waiting here is bounded; beyond the bound, or past its
  * deadline, a request fails fast with {@link Addresses#OVERLOADED}.
  */
@@ -87,7 +87,9 @@ public final class EnqueueVerticle extends VerticleBase {
 
   private void drain(boolean flush) {
     while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
-      if (!flush && waiting.size() < batchSize && config.lingerMs() > 0) {
+      // a partial batch goes at once when SQS is idle (low load: no added latency); while batches are in flight,
+      // it waits up to the linger for more products, so that busy periods send full batches
+      if (!flush && waiting.size() < batchSize && batchesInFlight > 0 && config.lingerMs() > 0) {
         armLinger();
         return;
       }
