@@ -38,12 +38,12 @@ public final class Chart {
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
     g.setColor(Color.DARK_GRAY);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
-        + " cores (load tool, service and local AWS-compatible servers on one machine)", 20, 30);
+        + " cores shared by the load tool, the service and the local AWS-compatible servers", 20, 28);
     panel(g, results, "_rate", "products stored / s (higher is better)", 20);
     panel(g, results, "_cpu_us", "service CPU µs / product (lower is better)", 420);
-    panel(g, results, "_p99_ms", "accept→stored p99 ms, saturated (lower is better)", 820);
+    panel(g, results, "_p99_ms", "accept→stored p99 ms, saturated (lower is better)", 810);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     for (int i = 0; i < MODES.length; i++) {
       g.setColor(COLORS[i]);
@@ -64,12 +64,12 @@ public final class Chart {
       values[i] = Double.parseDouble(results.getProperty(MODES[i] + suffix, "0"));
       max = Math.max(max, values[i]);
     }
-    int top = 70;
-    int plotHeight = 300;
+    int top = 95;
+    int plotHeight = 290;
     int barWidth = 90;
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
     g.setColor(Color.DARK_GRAY);
-    g.drawString(title, left, top - 15);
+    g.drawString(title, left, top - 30);
     g.setStroke(new BasicStroke(1));
     g.drawLine(left, top + plotHeight, left + 360, top + plotHeight);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
