@@ -47,6 +47,8 @@ if [ "$missing" = 1 ]; then
   command -v debootstrap >/dev/null || { as_root apt-get update -qq; as_root apt-get install -y -qq debootstrap >/dev/null; }
   as_root debootstrap --variant=minbase --include=openjdk-17-jdk-headless,maven,ca-certificates,passwd \
     bookworm "$WORK/rootfs" http://deb.debian.org/debian >/dev/null
+  # the stand-in trusts what this machine trusts (an egress proxy may re-sign TLS, e.g. to Maven Central)
+  if [ -f /etc/ssl/certs/java/cacerts ]; then as_root cp /etc/ssl/certs/java/cacerts "$WORK/rootfs/etc/ssl/certs/java/cacerts"; fi
   as_root tar -C "$WORK/rootfs" -c . | $ENGINE import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - localhost/stand-in-jdk17:latest >/dev/null
   for base in "${bases[@]}"; do $ENGINE tag localhost/stand-in-jdk17:latest "$base"; done
 fi
@@ -54,7 +56,8 @@ fi
 # --- build the unchanged Dockerfile --------------------------------------------------------------------------------
 log "building $IMAGE"
 build_opts=(--network host)
-[ "$ENGINE" = podman ] && build_opts+=(--pull=never --runtime runc)
+# docker format: OCI images drop HEALTHCHECK
+[ "$ENGINE" = podman ] && build_opts+=(--pull=never --runtime runc --format docker)
 $ENGINE build "${build_opts[@]}" -t "$IMAGE" . >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log"; exit 1; }
 $ENGINE image inspect "$IMAGE" --format 'image {{.Id}}: {{.Size}} bytes, user {{.Config.User}}, entrypoint {{.Config.Entrypoint}}' >&2
 
@@ -96,6 +99,10 @@ echo "GET /products/$id -> $status $(cat "$WORK/product.json")"
 if [ "$ENGINE" = podman ]; then
   $ENGINE healthcheck run "$CONTAINER" && echo "HEALTHCHECK -> healthy"
 fi
+for _ in $(seq 1 100); do  # the "stored" line follows the report, a moment after the item is readable
+  [ "$($ENGINE logs "$CONTAINER" 2>&1 | grep -c "$id")" -ge 2 ] && break
+  sleep 0.1
+done
 echo "journey log lines of $id:"
 $ENGINE logs "$CONTAINER" 2>&1 | grep "$id" | head -5
 
