@@ -105,8 +105,8 @@ public final class CatalogApp implements AutoCloseable {
         resources.tableName(), resources.bucketName());
     deployVerticles();
     readiness.ready();
-    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode)", config.http().host(), httpPort,
-        config.mode().name().toLowerCase(java.util.Locale.ROOT));
+    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode, {} transport)", config.http().host(), httpPort,
+        config.mode().name().toLowerCase(java.util.Locale.ROOT), vertx.isNativeTransportEnabled() ? "native" : "NIO");
   }
 
   private AwsEnvironment environmentFor(CatalogConfig config) throws Exception {
