@@ -24,6 +24,7 @@ import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
+import io.asynccatalog.tracing.Tracing;
 import io.asynccatalog.worker.ConsumerVerticle;
 import io.asynccatalog.worker.SaverVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -53,6 +54,7 @@ public final class CatalogApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogApp.class);
 
   private final CatalogConfig config;
+  private final Tracing tracing;
   private final Readiness readiness = new Readiness();
   private final Deque<String> deployments = new ArrayDeque<>();
   private EmbeddedAws embedded;
@@ -65,8 +67,9 @@ public final class CatalogApp implements AutoCloseable {
   private int httpPort;
   private boolean closed;
 
-  private CatalogApp(CatalogConfig config) {
+  private CatalogApp(CatalogConfig config, Tracing tracing) {
     this.config = config;
+    this.tracing = tracing;
   }
 
   /**
@@ -74,7 +77,12 @@ public final class CatalogApp implements AutoCloseable {
    * mode, the SDK's default chains in AWS mode. Must not be called on a Vert.x thread.
    */
   public static CatalogApp start(CatalogConfig config, AwsEnvironment environment) throws Exception {
-    CatalogApp app = new CatalogApp(config);
+    return start(config, environment, Tracing.fromEnvironment(System.getenv()));
+  }
+
+  /** As {@link #start(CatalogConfig, AwsEnvironment)}, with the given span export (tests). */
+  public static CatalogApp start(CatalogConfig config, AwsEnvironment environment, Tracing tracing) throws Exception {
+    CatalogApp app = new CatalogApp(config, tracing);
     try {
       app.run(environment);
       return app;
@@ -105,8 +113,9 @@ public final class CatalogApp implements AutoCloseable {
         resources.tableName(), resources.bucketName());
     deployVerticles();
     readiness.ready();
-    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode, {} transport)", config.http().host(), httpPort,
-        config.mode().name().toLowerCase(java.util.Locale.ROOT), vertx.isNativeTransportEnabled() ? "native" : "NIO");
+    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode, {} transport, span export {})", config.http().host(),
+        httpPort, config.mode().name().toLowerCase(java.util.Locale.ROOT),
+        vertx.isNativeTransportEnabled() ? "native" : "NIO", tracing.enabled() ? "on" : "off");
   }
 
   private AwsEnvironment environmentFor(CatalogConfig config) throws Exception {
@@ -127,7 +136,7 @@ public final class CatalogApp implements AutoCloseable {
     CatalogConfig.WorkerConfig worker = config.worker();
 
     deploy(() -> new SaverVerticle(table, reports, config.resources().reportPrefix(), worker.batchedReports(),
-            worker.batching(), metrics), worker.saverInstances(),
+            worker.batching(), metrics, tracing), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {
@@ -166,7 +175,7 @@ public final class CatalogApp implements AutoCloseable {
     IdempotencyKeys keys = new IdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
         resources.idempotencyTableName(), config.resources().idempotencyWindow());
     return new ProductRoutes(vertx, parser, table, reports, keys, readiness, new Parameters(contract),
-        config.ingest().timeout(), metrics);
+        config.ingest().timeout(), metrics, tracing);
   }
 
   private void deploy(java.util.function.Supplier<io.vertx.core.Deployable> factory, int instances,
@@ -233,6 +242,7 @@ public final class CatalogApp implements AutoCloseable {
         clients.close();
       }
     });
+    closeQuietly("tracing", tracing::close);
     closeQuietly("local AWS servers", () -> {
       if (embedded != null) {
         embedded.close();

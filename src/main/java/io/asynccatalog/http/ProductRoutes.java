@@ -13,6 +13,9 @@ import io.asynccatalog.store.IdempotencyKeys;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.TraceContext;
+import io.asynccatalog.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,11 +55,13 @@ public final class ProductRoutes {
   private final Readiness readiness;
   private final Parameters parameters;
   private final CatalogMetrics metrics;
+  private final Tracing tracing;
   private final DeliveryOptions enqueueOptions;
 
   public ProductRoutes(Vertx vertx, ProductRequestParser parser, ProductTable table, ReportBucket reports,
                        IdempotencyKeys keys, Readiness readiness, Parameters parameters, Duration enqueueTimeout,
-                       CatalogMetrics metrics) {
+                       CatalogMetrics metrics, Tracing tracing) {
+    this.tracing = tracing;
     this.parameters = parameters;
     this.metrics = metrics;
     this.vertx = vertx;
@@ -118,10 +123,13 @@ public final class ProductRoutes {
   }
 
   private void enqueue(RoutingContext ctx, Product product, boolean replayed) {
-    TraceContext trace = TraceContext.fromHeaderOrNew(ctx.request().getHeader(TraceContext.HEADER)).child();
+    TraceContext incoming = TraceContext.parse(ctx.request().getHeader(TraceContext.HEADER));
+    Span span = tracing.start("POST /products", SpanKind.SERVER, incoming, null);
+    TraceContext trace = Tracing.contextOf(span, incoming);
     String requestId = requestId(ctx, trace);
     DeliveryOptions options = new DeliveryOptions(enqueueOptions).addHeader(TraceContext.HEADER, trace.header());
     vertx.eventBus().request(Addresses.ENQUEUE, product, options).onComplete(result -> {
+      Tracing.end(span, product.id(), result.succeeded(), result.succeeded() ? null : result.cause().getMessage());
       if (result.succeeded()) {
         metrics.accepted();
         if (JOURNEY.isInfoEnabled()) {

@@ -13,6 +13,9 @@ import io.asynccatalog.store.ProductItems;
 import io.asynccatalog.store.ProductTable;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.TraceContext;
+import io.asynccatalog.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
@@ -45,10 +48,12 @@ public final class SaverVerticle extends VerticleBase {
   private final boolean batchedReports;
   private final boolean batching;
   private final CatalogMetrics metrics;
+  private final Tracing tracing;
   private MessageConsumer<SaveBatch> consumer;
 
   public SaverVerticle(ProductTable table, ReportBucket reports, String reportPrefix, boolean batchedReports,
-                       boolean batching, CatalogMetrics metrics) {
+                       boolean batching, CatalogMetrics metrics, Tracing tracing) {
+    this.tracing = tracing;
     this.table = table;
     this.reports = reports;
     this.reportPrefix = reportPrefix;
@@ -70,13 +75,14 @@ public final class SaverVerticle extends VerticleBase {
 
   private void onBatch(Message<SaveBatch> request) {
     long started = System.nanoTime();
+    Instant startedAt = Instant.now();
     // one write per product id: a batch may hold duplicate deliveries, and BatchWriteItem refuses duplicate keys
     Map<String, Product> products = new LinkedHashMap<>();
     request.body().products().forEach(p -> products.putIfAbsent(p.id(), p));
     save(products)
         .otherwise(error -> SaveOutcome.allFailed(products.keySet(), "DynamoDB: " + error.getMessage()))
         .onSuccess(outcome -> {
-          record(products, outcome, started, request.body().traces());
+          record(products, outcome, started, startedAt, request.body().traces());
           request.reply(outcome);
         });
   }
@@ -143,16 +149,26 @@ public final class SaverVerticle extends VerticleBase {
         });
   }
 
-  private void record(Map<String, Product> products, SaveOutcome outcome, long started, Map<String, String> traces) {
+  private void record(Map<String, Product> products, SaveOutcome outcome, long started, Instant startedAt,
+                      Map<String, String> traces) {
     Instant now = Instant.now();
-    for (String id : outcome.stored()) {
+    for (String id : products.keySet()) {
+      boolean stored = outcome.stored().contains(id);
+      TraceContext parent = TraceContext.parse(traces.get(id));
+      Span span = tracing.enabled() ? tracing.start("store product", SpanKind.CONSUMER, parent, startedAt) : null;
+      if (span != null) {
+        Tracing.end(span, id, stored, outcome.failed().get(id));
+      }
+      if (!stored) {
+        continue;
+      }
       Duration lag = Duration.between(products.get(id).createdAt(), now);
       metrics.stored(lag);
       if (JOURNEY.isInfoEnabled()) {
-        TraceContext trace = TraceContext.parse(traces.get(id));
+        TraceContext trace = span != null ? Tracing.contextOf(span, parent) : parent == null ? null : parent.child();
         JOURNEY.atInfo().addKeyValue("event", "stored").addKeyValue("productId", id)
             .addKeyValue("traceId", trace == null ? null : trace.traceId())
-            .addKeyValue("spanId", trace == null ? null : trace.child().spanId())
+            .addKeyValue("spanId", trace == null ? null : trace.spanId())
             .addKeyValue("acceptToStoredMs", lag.toMillis())
             .log("product stored");
       }

@@ -4,6 +4,7 @@ import io.asynccatalog.CatalogApp;
 import io.asynccatalog.aws.AwsClients;
 import io.asynccatalog.aws.AwsEnvironment;
 import io.asynccatalog.aws.CatalogResources;
+import io.asynccatalog.tracing.Tracing;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -28,8 +29,13 @@ public final class RunningApp implements AutoCloseable {
 
   public static RunningApp start(String name, Path dataDir, AwsEnvironment environment,
                                  UnaryOperator<JsonObject> overrides) throws Exception {
+    return start(name, dataDir, environment, Tracing.off(), overrides);
+  }
+
+  public static RunningApp start(String name, Path dataDir, AwsEnvironment environment, Tracing tracing,
+                                 UnaryOperator<JsonObject> overrides) throws Exception {
     JsonObject json = overrides.apply(TestConfigs.isolated(name, dataDir));
-    return new RunningApp(CatalogApp.start(TestConfigs.config(json), environment));
+    return new RunningApp(CatalogApp.start(TestConfigs.config(json), environment, tracing));
   }
 
   public AwsClients aws() {
