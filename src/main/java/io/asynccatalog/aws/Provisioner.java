@@ -25,7 +25,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 /**
  * Finds the queue, dead-letter queue, table and bucket, and creates whatever is missing when asked to. Creation is
@@ -98,7 +97,7 @@ public final class Provisioner {
         .compose(url -> AwsFutures.bridge(clients.sqs().setQueueAttributes(b -> b.queueUrl(url).attributes(attributes)))
             .map(url))
         .recover(error -> {
-          if (!(unwrap(error) instanceof QueueDoesNotExistException)) {
+          if (!(Dependencies.unwrap(error) instanceof QueueDoesNotExistException)) {
             return Future.failedFuture(error);
           }
           LOG.info("creating queue {}", name);
@@ -113,7 +112,7 @@ public final class Provisioner {
 
   /** Like {@link #queueUrl}, but a missing queue is a start-up failure that says what to do. */
   private Future<String> existingQueueUrl(String name, String key) {
-    return queueUrl(name).recover(error -> unwrap(error) instanceof QueueDoesNotExistException
+    return queueUrl(name).recover(error -> Dependencies.unwrap(error) instanceof QueueDoesNotExistException
         ? Future.failedFuture(new StartupException("SQS queue " + name + " does not exist (" + key
             + "); create it or set CATALOG_PROVISION=true"))
         : Future.failedFuture(error));
@@ -140,7 +139,7 @@ public final class Provisioner {
               .attributeDefinitions(AttributeDefinition.builder().attributeName(keyName)
                   .attributeType(ScalarAttributeType.S).build())
               .keySchema(KeySchemaElement.builder().attributeName(keyName).keyType(KeyType.HASH).build())))
-          .recover(error -> unwrap(error) instanceof ResourceInUseException
+          .recover(error -> Dependencies.unwrap(error) instanceof ResourceInUseException
               ? Future.succeededFuture() : Future.failedFuture(error))
           .compose(v -> awaitActive(table, 0));
     });
@@ -150,7 +149,7 @@ public final class Provisioner {
   private Future<TableStatus> tableStatus(String table) {
     return AwsFutures.bridge(clients.dynamoDb().describeTable(b -> b.tableName(table)))
         .map(r -> r.table().tableStatus())
-        .recover(error -> unwrap(error) instanceof ResourceNotFoundException
+        .recover(error -> Dependencies.unwrap(error) instanceof ResourceNotFoundException
             ? Future.succeededFuture(null) : Future.failedFuture(error));
   }
 
@@ -170,7 +169,7 @@ public final class Provisioner {
     return AwsFutures.bridge(clients.s3().headBucket(b -> b.bucket(names.bucketName())))
         .<Void>mapEmpty()
         .recover(error -> {
-          if (!isMissingBucket(unwrap(error))) {
+          if (!isMissingBucket(Dependencies.unwrap(error))) {
             return Future.failedFuture(error);
           }
           if (!create) {
@@ -189,9 +188,5 @@ public final class Provisioner {
 
   private static boolean isMissingBucket(Throwable error) {
     return error instanceof NoSuchBucketException || (error instanceof S3Exception s3 && s3.statusCode() == 404);
-  }
-
-  static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }

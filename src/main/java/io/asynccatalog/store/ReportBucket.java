@@ -1,6 +1,7 @@
 package io.asynccatalog.store;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.domain.ReportLocation;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
@@ -11,7 +12,6 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /** The report bucket: one object per key, written whole; rewriting a key with the same bytes is harmless. */
 public final class ReportBucket {
@@ -44,7 +44,6 @@ public final class ReportBucket {
   }
 
   private static boolean isMissing(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof NoSuchKeyException;
+    return Dependencies.unwrap(error) instanceof NoSuchKeyException;
   }
 }
