@@ -29,7 +29,10 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("CATALOG_TEST_LOG_LEVEL", "INFO"); // the child reads logback-test.xml too
     builder.environment().putAll(env);
-    return new ServiceProcess(builder.start(), log);
+    Process process = builder.start();
+    // a test JVM that is stopped mid-test (timeout, Ctrl+C) must not leave services running behind it
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "service-process-reaper"));
+    return new ServiceProcess(process, log);
   }
 
   public static int freePort() throws IOException {
