@@ -11,7 +11,10 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.Optional;
+import java.util.zip.CRC32;
 
 /** The report bucket: one object per key, written whole; rewriting a key with the same bytes is harmless. */
 public final class ReportBucket {
@@ -25,10 +28,21 @@ public final class ReportBucket {
     this.bucket = bucket;
   }
 
+  /**
+   * S3 checks the object against the CRC32 computed here from the very bytes we render. Handing the SDK the
+   * checksum as a header also spares it the trailing-checksum (aws-chunked) encoding it uses when it computes one.
+   */
   public Future<Void> put(String key, byte[] content, String contentType) {
+    String crc32 = crc32(content);
     return breaker.execute(() -> AwsFutures.bridge(s3.putObject(b -> b.bucket(bucket).key(key)
-            .contentType(contentType), AsyncRequestBody.fromBytes(content))))
+            .contentType(contentType).checksumCRC32(crc32), AsyncRequestBody.fromBytes(content))))
         .mapEmpty();
+  }
+
+  static String crc32(byte[] content) {
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
   }
 
   /** The report's bytes (a range of a batch object, or a whole object), or empty when it is not there. */
