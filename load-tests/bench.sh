@@ -2,7 +2,8 @@
 # One command, one machine: builds, starts the local AWS-compatible servers as their own process and the service in
 # AWS mode against them, warms up, measures, and prints a table (also written to load-tests/results/).
 #
-#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5 by default
+#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5 by default;
+#                                       # BENCH_HEAP=-Xmx256m BENCH_JVM=-XX:+UseSerialGC (the servers' JVM flags)
 #   BENCH_WARM_ROUNDS=15 BENCH_TAG=soak load-tests/bench.sh   # nearer steady state (less JIT in the window); own result files
 #
 # Load goes to 127.0.0.1 only, each run is bounded in time, and every process started here is stopped by PID.
@@ -13,6 +14,7 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 WARM_ROUNDS=${BENCH_WARM_ROUNDS:-5}
 HEAP=${BENCH_HEAP:--Xmx256m}
+JVM=${BENCH_JVM:--XX:+UseSerialGC} # as the container image runs it (see the Dockerfile)
 SQS_PORT=19324; DDB_PORT=18000; S3_PORT=19000; SERVICE_PORT=18080; RAW_PORT=18081
 OUT=load-tests/results
 TAG=${BENCH_TAG:+-$BENCH_TAG}
@@ -99,6 +101,28 @@ to_ms() { # wrk prints 512.00us, 3.21ms or 1.02s
   esac
 }
 
+# Gatling's open model (a fixed arrival rate, unlike wrk) against a port for 20 s after a 5 s ramp; prints
+# "requests p99_ms" (the requests include the ramp's)
+run_gatling() { # port, rate, tag
+  local out="$WORK/gatling-$3.txt"
+  mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.asynccatalog.load.IngestSimulation \
+    -DbaseUrl="http://127.0.0.1:$1" -Drate="$2" -Dduration=20 -Dramp=5 -Dp99=20 \
+    -Dgatling.failOnError=false > "$out" 2>&1 || true
+  local n p99
+  # Gatling's summary table: "> request count | 17,125 | 17,125 | -" (thousands separated by commas)
+  n=$(awk '/request count/ {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$out")
+  p99=$(awk '/99th percentile \(ms\)/ {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$out")
+  echo "${n:-0} ${p99:-?}"
+}
+# service CPU µs per request over a Gatling run against a process: pid, port, rate, tag
+gatling_cpu() {
+  local c0 c1 n p99
+  c0=$(cpu_ticks "$1")
+  read -r n p99 <<< "$(run_gatling "$2" "$3" "$4")"
+  c1=$(cpu_ticks "$1")
+  awk -v t=$((c1 - c0)) -v n="$n" -v hz="$TICKS" 'BEGIN {if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-"}'
+}
+
 start_service() { # name, then extra KEY=VALUE settings
   local name=$1; shift
   env CATALOG_MODE=aws CATALOG_PROVISION=true CATALOG_AUTH=off AWS_REGION=us-east-1 \
@@ -107,7 +131,7 @@ start_service() { # name, then extra KEY=VALUE settings
     AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT CATALOG_HTTP_HOST=127.0.0.1 CATALOG_HTTP_PORT=$SERVICE_PORT \
     CATALOG_QUEUE_NAME="q-$name" CATALOG_DLQ_NAME="q-$name-dlq" CATALOG_TABLE_NAME="t-$name" \
     CATALOG_IDEMPOTENCY_TABLE_NAME="t-$name-keys" CATALOG_BUCKET_NAME="r-$name" CATALOG_LOG_LEVEL=WARN \
-    "$@" java $HEAP -jar target/async-catalog-aws.jar > "$WORK/service-$name.log" 2>&1 &
+    "$@" java $HEAP $JVM -jar target/async-catalog-aws.jar > "$WORK/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   PIDS+=("$SERVICE_PID")
   wait_port "$SERVICE_PORT"
@@ -151,12 +175,12 @@ grep -E '^[a-z0-9_]+=[0-9.]+$' "$WORK/ceiling.txt" > "$WORK/ceiling.vars"
 source "$WORK/ceiling.vars"
 
 log "raw Vert.x server (HTTP ceiling)"
-java $HEAP -cp "$TOOLS_CP" io.asynccatalog.bench.RawServer $RAW_PORT > "$WORK/raw.log" 2>&1 &
+java $HEAP $JVM -cp "$TOOLS_CP" io.asynccatalog.bench.RawServer $RAW_PORT > "$WORK/raw.log" 2>&1 &
 RAW_PID=$!; PIDS+=("$RAW_PID"); wait_port $RAW_PORT
 for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $RAW_PORT "$SECONDS_PER_RUN" > /dev/null; done
 c0=$(cpu_ticks $RAW_PID); read -r raw_n raw_rps raw_p50 raw_p99 _ <<< "$(run_wrk $RAW_PORT "$SECONDS_PER_RUN")"; c1=$(cpu_ticks $RAW_PID)
 raw_cpu=$(awk -v t=$((c1 - c0)) -v n="$raw_n" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
-kill $RAW_PID; wait $RAW_PID 2>/dev/null || true
+# the raw server stays up: it is measured again below at the service's own request rate
 
 # --- 2. ingest only (no consumers): POST -> 202 ----------------------------------------------------------------------
 log "ingest only"
@@ -168,7 +192,14 @@ c1=$(cpu_ticks "$SERVICE_PID"); j1=$(jit_ticks "$SERVICE_PID")
 ing_jit=$(awk -v j=$((j1 - j0)) -v c=$((c1 - c0)) 'BEGIN {if (c > 0) printf "%.0f", 100 * j / c; else print 0}')
 ing_cpu=$(awk -v t=$((c1 - c0)) -v n="$ing_n" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
 ing_rss=$(rss_peak_mb "$SERVICE_PID")
+# wrk drives the raw server 50 times faster than SQS lets the service go, and per-request CPU falls as a server gets
+# busier (more work per wake-up and system call); so both are also measured at one and the same rate
+HALF=$(awk -v r="$ing_rps" 'BEGIN {printf "%d", r / 2}')
+log "ingest and raw server at the same rate: $HALF POST/s (Gatling)"
+ing_cpu_same=$(gatling_cpu "$SERVICE_PID" $SERVICE_PORT "$HALF" ingest-same-rate)
 stop_service
+raw_cpu_same=$(gatling_cpu $RAW_PID $RAW_PORT "$HALF" raw-same-rate)
+kill $RAW_PID; wait $RAW_PID 2>/dev/null || true
 
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
 declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS
@@ -202,20 +233,25 @@ run_e2e batched-reports CATALOG_REPORT_MODE=batched
 run_e2e naive CATALOG_BATCHING=false
 
 # --- 4. latency at half the maximum ingest rate (Gatling, open model) ------------------------------------------------
-HALF=$(awk -v r="$ing_rps" 'BEGIN {printf "%d", r / 2}')
 log "half rate: $HALF POST/s for 20 s with consumers on (Gatling)"
 start_service halfrate
 for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
 buckets catalog_products_accept_to_stored_seconds > "$WORK/half0.txt"
-mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.asynccatalog.load.IngestSimulation \
-  -DbaseUrl="http://127.0.0.1:$SERVICE_PORT" -Drate="$HALF" -Dduration=20 -Dramp=5 -Dp99=20 \
-  -Dgatling.failOnError=false > "$WORK/gatling.txt" 2>&1 || true
-half_p99=$(awk '/percentile 99/ || /99th/ {for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) v = $i} END {print v}' "$WORK/gatling.txt")
+read -r _ half_p99 <<< "$(run_gatling $SERVICE_PORT "$HALF" half-ingest-rate)"
 drain > /dev/null
 buckets catalog_products_accept_to_stored_seconds > "$WORK/half1.txt"
+half_lag_p50=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.5)
 half_lag_p99=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.99)
+report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling-half-ingest-rate.txt" | tail -1 || true)
+# half of what the pipeline can store (per-product reports): the load a deployment would be sized for
+STORE_HALF=$(awk -v r="${E2E_RATE[per-product]}" 'BEGIN {printf "%d", r / 2}')
+log "half the end-to-end rate: $STORE_HALF POST/s for 20 s (Gatling)"
+read -r _ store_half_p99 <<< "$(run_gatling $SERVICE_PORT "$STORE_HALF" half-store-rate)"
+drain > /dev/null
+buckets catalog_products_accept_to_stored_seconds > "$WORK/half2.txt"
+store_half_lag_p50=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.5)
+store_half_lag_p99=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.99)
 half_rss=$(rss_peak_mb "$SERVICE_PID")
-report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling.txt" | tail -1 || true)
 stop_service
 
 # --- 5. the table -----------------------------------------------------------------------------------------------------
@@ -224,7 +260,7 @@ ms() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
 DATE=$(date -u +%Y-%m-%d)
 CPUS=$(nproc)
 TABLE=$(cat <<TXT
-AsyncCatalog benchmark, $DATE, $CPUS cores, service $HEAP, load tool, service and local servers on one machine
+AsyncCatalog benchmark, $DATE, $CPUS cores, service $HEAP $JVM, load tool, service and local servers on one machine
 wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS warm-up rounds
 
 | figure | value |
@@ -237,6 +273,7 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | **ingest** (no consumers): POST→202 | **$ing_rps req/s**, p50 $ing_p50 ms, p99 $ing_p99 ms, non-202: $ing_bad |
 | ingest vs SQS batched-send ceiling | $(ratio "$ing_rps" "$sqs_send_batch_msgs_per_s") |
 | ingest service CPU per product | **$ing_cpu µs** ($(ratio "$ing_cpu" "$raw_cpu")× the raw server; $ing_jit % of it in the JIT compilers) |
+| CPU per request at the same rate, $HALF req/s (Gatling): service ingest / raw server | $ing_cpu_same µs / $raw_cpu_same µs = $(ratio "$ing_cpu_same" "$raw_cpu_same")× |
 | ingest peak RSS | $ing_rss MB |
 
 | end to end (stored/s over load + drain) | per-product reports (default) | batched reports | naive (no batching) |
@@ -249,11 +286,11 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB |
 | vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× |
 
-| at half the maximum ingest rate ($HALF POST/s, Gatling open model, 20 s) | value |
-|---|---|
-| POST p99 | ${half_p99:-?} ms |
-| accept→stored p99 | $(ms "${half_lag_p99:-0}") ms |
-| peak RSS | $half_rss MB |
+| consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) |
+|---|---|---|
+| POST p99 | ${half_p99:-?} ms | ${store_half_p99:-?} ms |
+| accept→stored p50 / p99 | $(ms "${half_lag_p50:-0}") / $(ms "${half_lag_p99:-0}") ms | $(ms "${store_half_lag_p50:-0}") / $(ms "${store_half_lag_p99:-0}") ms |
+| peak RSS | $half_rss MB (both runs) | |
 TXT
 )
 mkdir -p "$OUT"
@@ -266,6 +303,12 @@ raw_cpu_us=$raw_cpu
 ingest_rps=$ing_rps
 ingest_cpu_us=$ing_cpu
 ingest_p99_ms=$ing_p99
+ingest_cpu_same_rate_us=$ing_cpu_same
+raw_cpu_same_rate_us=$raw_cpu_same
+half_ingest_post_p99_ms=${half_p99:-}
+half_ingest_lag_p99_ms=$(ms "${half_lag_p99:-0}")
+half_store_post_p99_ms=${store_half_p99:-}
+half_store_lag_p99_ms=$(ms "${store_half_lag_p99:-0}")
 per_product_rate=${E2E_RATE[per-product]}
 per_product_cpu_us=${E2E_CPU[per-product]}
 per_product_p99_ms=$(ms "${E2E_P99[per-product]}")
