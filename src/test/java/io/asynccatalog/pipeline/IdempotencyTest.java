@@ -52,8 +52,7 @@ class IdempotencyTest {
     String key = UUID.randomUUID().toString();
     String body = "{\"name\":\"Retried " + key + "\",\"price\":\"5.00\"}";
     // products of the other tests of this class may still be on their way to the table: count from a quiet queue
-    Poll.until(Duration.ofSeconds(30), "earlier products stored",
-        () -> service.messagesIn(service.resources().queueUrl()) == 0);
+    service.awaitQueueDrained("earlier products stored");
     int before = service.itemCount();
     ExecutorService clients = Executors.newFixedThreadPool(8);
     List<Future<HttpResponse<String>>> attempts = new ArrayList<>();

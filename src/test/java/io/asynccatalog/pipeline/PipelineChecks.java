@@ -37,8 +37,7 @@ abstract class PipelineChecks {
     RunningApp service = service();
     int count = products();
     // other tests of this class share the table: count from a quiet queue, when their products are all stored
-    Poll.until(Duration.ofSeconds(30), "earlier products stored",
-        () -> service.messagesIn(service.resources().queueUrl()) == 0);
+    service.awaitQueueDrained("earlier products stored");
     int itemsBefore = service.itemCount();
     int reportsBefore = service.reportCount();
     Map<String, JsonObject> sent = new ConcurrentHashMap<>();
@@ -64,7 +63,7 @@ abstract class PipelineChecks {
     assertEquals(count, sent.size(), "every POST got its own id");
 
     Poll.until(Duration.ofSeconds(60), "all products stored", () -> service.itemCount() == itemsBefore + count);
-    Poll.until(Duration.ofSeconds(30), "the queue to drain", () -> service.messagesIn(service.resources().queueUrl()) == 0);
+    service.awaitQueueDrained("the queue to drain");
     assertEquals(reportsBefore + count, service.reportCount(), "one report per product");
     assertEquals(0, service.messagesIn(service.resources().dlqUrl()), "nothing dead-lettered");
 

@@ -49,10 +49,10 @@ class RedeliveryTest {
     // two messages in one batch (one receive may hold both) and a third one later
     service.aws().sqs().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(
         e -> e.id("a").messageBody(body), e -> e.id("b").messageBody(body))).join();
-    Poll.until(Duration.ofSeconds(30), "the first copies to be processed", () -> service.messagesIn(queueUrl) == 0);
+    service.awaitQueueDrained("the first copies to be processed");
     byte[] firstReport = report(product.id());
     service.aws().sqs().sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)).join();
-    Poll.until(Duration.ofSeconds(30), "the third copy to be processed", () -> service.messagesIn(queueUrl) == 0);
+    service.awaitQueueDrained("the third copy to be processed");
 
     assertEquals(1, service.itemCount(), "one item");
     assertEquals(1, service.reportCount(), "one report");

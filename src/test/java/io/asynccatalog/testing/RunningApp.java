@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -53,6 +54,14 @@ public final class RunningApp implements AutoCloseable {
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).join().attributes();
     return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+  }
+
+  /**
+   * Waits (30 s at most) until the product queue holds no message, visible or in flight: every product accepted
+   * so far is then stored, since a message is deleted only after its product is.
+   */
+  public void awaitQueueDrained(String what) throws InterruptedException {
+    Poll.until(Duration.ofSeconds(30), what, () -> messagesIn(resources().queueUrl()) == 0);
   }
 
   public int itemCount() {

@@ -13,10 +13,14 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
+  /** Kills the process if the test JVM stops first (timeout, Ctrl+C); removed once the process is closed. */
+  private final Thread reaper;
 
   private ServiceProcess(Process process, Path log) {
     this.process = process;
     this.log = log;
+    this.reaper = new Thread(process::destroyForcibly, "service-process-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
   }
 
   public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
@@ -29,10 +33,7 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("CATALOG_TEST_LOG_LEVEL", "INFO"); // the child reads logback-test.xml too
     builder.environment().putAll(env);
-    Process process = builder.start();
-    // a test JVM that is stopped mid-test (timeout, Ctrl+C) must not leave services running behind it
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "service-process-reaper"));
-    return new ServiceProcess(process, log);
+    return new ServiceProcess(builder.start(), log);
   }
 
   public static int freePort() throws IOException {
@@ -77,6 +78,11 @@ public final class ServiceProcess implements AutoCloseable {
     if (process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook is running or has run: nothing to remove
     }
   }
 }
