@@ -145,16 +145,22 @@ stop_service() {
   kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
   while (echo > "/dev/tcp/127.0.0.1/$SERVICE_PORT") 2>/dev/null; do sleep 0.1; done
 }
-# waits until every accepted product is stored (deadline 300 s); prints the seconds it took
+# accepted and stored counts from one scrape
+counts() {
+  curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk '$1 == "catalog_products_accepted_total" {a = $2}
+    $1 == "catalog_products_stored_total" {s = $2} END {printf "%d %d\n", a, s}'
+}
+# waits until every accepted product is stored (deadline 300 s); prints the seconds it took. One scrape per half
+# second: two scrapes every 0.1 s took 4 % of the service's CPU in a profile of an end-to-end run
 drain() {
   local start; start=$(date +%s.%N)
-  for _ in $(seq 1 3000); do
+  for _ in $(seq 1 600); do
     local accepted stored
-    accepted=$(metric catalog_products_accepted_total); stored=$(metric catalog_products_stored_total)
-    if [ -n "$accepted" ] && [ "${stored%.*}" -ge "${accepted%.*}" ]; then
+    read -r accepted stored <<< "$(counts)"
+    if [ "$accepted" -gt 0 ] && [ "$stored" -ge "$accepted" ]; then
       awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}'; return 0
     fi
-    sleep 0.1
+    sleep 0.5
   done
   log "the queue did not drain in 300 s"; return 1
 }

@@ -103,11 +103,14 @@ public final class CatalogApp implements AutoCloseable {
             .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE))
             // Per-message event-bus meters cost a registry lookup on every product and say nothing that
             // catalog.products.* and the HTTP meters do not already say.
-            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)));
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+            // the only HTTP client is the AWS transport (CATALOG_AWS_HTTP_CLIENT=vertx): per-call meters would cost
+            // it a registry lookup per call, which the SDK's Netty client does not pay either
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)));
     metrics = new CatalogMetrics(BackendRegistries.getNow(registryName));
     this.registryName = registryName;
     Codecs.register(vertx.eventBus());
-    clients = AwsClients.create(env, config.aws());
+    clients = AwsClients.create(vertx, env, config.aws());
     dependencies = new Dependencies(vertx, config.aws().breakerMaxFailures(), config.aws().breakerReset().toMillis());
     metrics.watch(dependencies);
     resources = new Provisioner(vertx, clients, env.region(), config.resources())

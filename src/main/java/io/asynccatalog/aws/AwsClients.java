@@ -11,58 +11,82 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
+import io.vertx.core.Vertx;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The three async AWS clients of the service. They run on their own small Netty event-loop group, never on the
- * Vert.x event loops, so a slow AWS response cannot hold up HTTP traffic. (The SDK's default NIO transport measured
- * the same CPU per product as Netty's native epoll here, so it stays.) Clients are thread-safe and shared by all
- * verticles.
+ * The three async AWS clients of the service. By default they run on the SDK's Netty client with its own small
+ * event-loop group, never on the Vert.x event loops. (The SDK's default NIO transport measured the same CPU per
+ * product as Netty's native epoll here, so it stays.) CATALOG_AWS_HTTP_CLIENT=vertx puts them on Vert.x's HTTP client
+ * instead ({@link VertxSdkHttpClient}): the same calls with no thread hand-offs. Clients are thread-safe and shared by
+ * all verticles.
  */
 public final class AwsClients implements AutoCloseable {
-  private final SdkEventLoopGroup eventLoops;
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private final SdkEventLoopGroup eventLoops; // null on Vert.x's HTTP client
+  private final List<SdkAsyncHttpClient> httpClients;
   private final SqsAsyncClient sqs;
   private final DynamoDbAsyncClient dynamoDb;
   private final S3AsyncClient s3;
 
-  private AwsClients(SdkEventLoopGroup eventLoops, SqsAsyncClient sqs, DynamoDbAsyncClient dynamoDb, S3AsyncClient s3) {
+  private AwsClients(SdkEventLoopGroup eventLoops, List<SdkAsyncHttpClient> httpClients, SqsAsyncClient sqs,
+                     DynamoDbAsyncClient dynamoDb, S3AsyncClient s3) {
     this.eventLoops = eventLoops;
+    this.httpClients = httpClients;
     this.sqs = sqs;
     this.dynamoDb = dynamoDb;
     this.s3 = s3;
   }
 
-  public static AwsClients create(AwsEnvironment env, AwsClientConfig config) {
-    SdkEventLoopGroup eventLoops = config.eventLoopThreads() > 0
+  public static AwsClients create(Vertx vertx, AwsEnvironment env, AwsClientConfig config) {
+    SdkEventLoopGroup eventLoops = config.vertxHttpClient() ? null : config.eventLoopThreads() > 0
         ? SdkEventLoopGroup.builder().numberOfThreads(config.eventLoopThreads()).build()
         : SdkEventLoopGroup.builder().build();
-    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), env, config, eventLoops)
+    Supplier<SdkAsyncHttpClient> http = () -> config.vertxHttpClient()
+        ? new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout())
+        : nettyClient(config, eventLoops);
+    List<SdkAsyncHttpClient> created = new ArrayList<>();
+    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), env, config, created(created, http))
         .applyMutation(b -> env.sqsEndpoint().ifPresent(b::endpointOverride))
         .build();
-    DynamoDbAsyncClient dynamoDb = configure(DynamoDbAsyncClient.builder(), env, config, eventLoops)
+    DynamoDbAsyncClient dynamoDb = configure(DynamoDbAsyncClient.builder(), env, config, created(created, http))
         .applyMutation(b -> env.dynamoDbEndpoint().ifPresent(b::endpointOverride))
         .build();
-    S3AsyncClient s3 = configure(S3AsyncClient.builder(), env, config, eventLoops)
+    S3AsyncClient s3 = configure(S3AsyncClient.builder(), env, config, created(created, http))
         .applyMutation(b -> env.s3Endpoint().ifPresent(b::endpointOverride))
         .forcePathStyle(env.pathStyleS3())
         .build();
-    return new AwsClients(eventLoops, sqs, dynamoDb, s3);
+    return new AwsClients(eventLoops, created, sqs, dynamoDb, s3);
   }
 
-  private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
-      B builder, AwsEnvironment env, AwsClientConfig config, SdkEventLoopGroup eventLoops) {
-    // httpClientBuilder, not httpClient: each SDK client then owns and closes its connection pool
-    NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+  private static SdkAsyncHttpClient created(List<SdkAsyncHttpClient> created, Supplier<SdkAsyncHttpClient> http) {
+    SdkAsyncHttpClient client = http.get();
+    created.add(client);
+    return client;
+  }
+
+  private static SdkAsyncHttpClient nettyClient(AwsClientConfig config, SdkEventLoopGroup eventLoops) {
+    return NettyNioAsyncHttpClient.builder()
         .eventLoopGroup(eventLoops)
         .maxConcurrency(config.maxConnections())
         .maxPendingConnectionAcquires(100_000)
         .connectionAcquisitionTimeout(config.callTimeout())
-        .connectionTimeout(Duration.ofSeconds(5));
+        .connectionTimeout(CONNECT_TIMEOUT)
+        .build();
+  }
+
+  private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
+      B builder, AwsEnvironment env, AwsClientConfig config, SdkAsyncHttpClient http) {
     return builder
         .region(env.region())
         .credentialsProvider(env.credentials())
-        .httpClientBuilder(http)
+        .httpClient(http)
         // the SDK would complete each future on a thread pool of its own, only for AwsFutures to hop again onto the
         // verticle's context: completing it on the I/O thread saves a thread hand-off per call (nothing blocks there)
         .asyncConfiguration(async -> async.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
@@ -89,6 +113,11 @@ public final class AwsClients implements AutoCloseable {
     sqs.close();
     dynamoDb.close();
     s3.close();
+    // httpClient(...), not httpClientBuilder(...): the SDK clients leave closing their HTTP clients to us
+    httpClients.forEach(SdkAsyncHttpClient::close);
+    if (eventLoops == null) {
+      return;
+    }
     // waits (bounded) so that no connection of ours outlives close(): local servers stop faster without them
     eventLoops.eventLoopGroup().shutdownGracefully(500, 3000, TimeUnit.MILLISECONDS).awaitUninterruptibly(4000);
   }
