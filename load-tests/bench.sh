@@ -207,6 +207,15 @@ stop_service
 raw_cpu_same=$(gatling_cpu $RAW_PID $RAW_PORT "$HALF" raw-same-rate)
 kill $RAW_PID; wait $RAW_PID 2>/dev/null || true
 
+log "ingest only, the SDK's calls on Vert.x's HTTP client"
+start_service ingest-vertx CATALOG_CONSUMER_INSTANCES=0 CATALOG_AWS_HTTP_CLIENT=vertx
+for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; done
+c0=$(cpu_ticks "$SERVICE_PID")
+read -r ingv_n ingv_rps _ ingv_p99 _ <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
+c1=$(cpu_ticks "$SERVICE_PID")
+ingv_cpu=$(awk -v t=$((c1 - c0)) -v n="$ingv_n" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+stop_service
+
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
 declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS
 run_e2e() { # mode, then settings
@@ -237,6 +246,9 @@ run_e2e() { # mode, then settings
 run_e2e per-product
 run_e2e batched-reports CATALOG_REPORT_MODE=batched
 run_e2e naive CATALOG_BATCHING=false
+# the same two batching modes with the SDK's calls on Vert.x's HTTP client instead of its Netty client
+run_e2e per-product-vertx CATALOG_AWS_HTTP_CLIENT=vertx
+run_e2e batched-vertx CATALOG_REPORT_MODE=batched CATALOG_AWS_HTTP_CLIENT=vertx
 
 # --- 4. latency at half the maximum ingest rate (Gatling, open model) ------------------------------------------------
 log "half rate: $HALF POST/s for 20 s with consumers on (Gatling)"
@@ -281,16 +293,17 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | ingest service CPU per product | **$ing_cpu µs** ($(ratio "$ing_cpu" "$raw_cpu")× the raw server; $ing_jit % of it in the JIT compilers) |
 | CPU per request at the same rate, $HALF req/s (Gatling): service ingest / raw server | $ing_cpu_same µs / $raw_cpu_same µs = $(ratio "$ing_cpu_same" "$raw_cpu_same")× |
 | ingest peak RSS | $ing_rss MB |
+| ingest with the Vert.x transport (\`CATALOG_AWS_HTTP_CLIENT=vertx\`) | $ingv_rps req/s, p99 $ingv_p99 ms, **$ingv_cpu µs** CPU per product ($(ratio "$ingv_cpu" "$raw_cpu")× the raw server) |
 
-| end to end (stored/s over load + drain) | per-product reports (default) | batched reports | naive (no batching) |
-|---|---|---|---|
-| products stored per second | **${E2E_RATE[per-product]}** | **${E2E_RATE[batched-reports]}** | ${E2E_RATE[naive]} |
-| service CPU per product | **${E2E_CPU[per-product]} µs** | **${E2E_CPU[batched-reports]} µs** | ${E2E_CPU[naive]} µs |
-| S3 PUTs per product | ${E2E_PUTS[per-product]} | ${E2E_PUTS[batched-reports]} | ${E2E_PUTS[naive]} |
-| accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms |
-| POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} |
-| peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB |
-| vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× |
+| end to end (stored/s over load + drain) | per-product reports (default) | batched reports | naive (no batching) | per-product, Vert.x transport | batched, Vert.x transport |
+|---|---|---|---|---|---|
+| products stored per second | **${E2E_RATE[per-product]}** | **${E2E_RATE[batched-reports]}** | ${E2E_RATE[naive]} | **${E2E_RATE[per-product-vertx]}** | **${E2E_RATE[batched-vertx]}** |
+| service CPU per product | **${E2E_CPU[per-product]} µs** | **${E2E_CPU[batched-reports]} µs** | ${E2E_CPU[naive]} µs | **${E2E_CPU[per-product-vertx]} µs** | **${E2E_CPU[batched-vertx]} µs** |
+| S3 PUTs per product | ${E2E_PUTS[per-product]} | ${E2E_PUTS[batched-reports]} | ${E2E_PUTS[naive]} | ${E2E_PUTS[per-product-vertx]} | ${E2E_PUTS[batched-vertx]} |
+| accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms | $(ms "${E2E_P50[per-product-vertx]}") / $(ms "${E2E_P99[per-product-vertx]}") ms | $(ms "${E2E_P50[batched-vertx]}") / $(ms "${E2E_P99[batched-vertx]}") ms |
+| POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} | ${E2E_INGEST[per-product-vertx]} | ${E2E_INGEST[batched-vertx]} |
+| peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
+| vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) |
 |---|---|---|
@@ -308,6 +321,7 @@ raw_rps=$raw_rps
 raw_cpu_us=$raw_cpu
 ingest_rps=$ing_rps
 ingest_cpu_us=$ing_cpu
+ingest_vertx_cpu_us=$ingv_cpu
 ingest_p99_ms=$ing_p99
 ingest_cpu_same_rate_us=$ing_cpu_same
 raw_cpu_same_rate_us=$raw_cpu_same
@@ -324,6 +338,12 @@ batched_p99_ms=$(ms "${E2E_P99[batched-reports]}")
 naive_rate=${E2E_RATE[naive]}
 naive_cpu_us=${E2E_CPU[naive]}
 naive_p99_ms=$(ms "${E2E_P99[naive]}")
+per_product_vertx_rate=${E2E_RATE[per-product-vertx]}
+per_product_vertx_cpu_us=${E2E_CPU[per-product-vertx]}
+per_product_vertx_p99_ms=$(ms "${E2E_P99[per-product-vertx]}")
+batched_vertx_rate=${E2E_RATE[batched-vertx]}
+batched_vertx_cpu_us=${E2E_CPU[batched-vertx]}
+batched_vertx_p99_ms=$(ms "${E2E_P99[batched-vertx]}")
 PROPS
 [ -n "$report" ] && log "Gatling report: $report"
 if [ -z "$TAG" ]; then # the README's chart shows the default run

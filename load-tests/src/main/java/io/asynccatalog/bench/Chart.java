@@ -17,9 +17,11 @@ import java.util.Properties;
  * accept-to-stored p99 for each mode. Usage: Chart results.properties out.png
  */
 public final class Chart {
-  private static final String[] MODES = {"per_product", "batched", "naive"};
-  private static final String[] LABELS = {"per-product reports", "batched reports", "naive (no batching)"};
-  private static final Color[] COLORS = {new Color(0x2E86C1), new Color(0x28B463), new Color(0xAAB7B8)};
+  private static final String[] MODES = {"per_product", "batched", "naive", "per_product_vertx", "batched_vertx"};
+  private static final String[] LABELS = {"per-product reports", "batched reports", "naive (no batching)",
+      "per-product, Vert.x transport", "batched, Vert.x transport"};
+  private static final Color[] COLORS = {new Color(0x2E86C1), new Color(0x28B463), new Color(0xAAB7B8),
+      new Color(0x85C1E9), new Color(0x82E0AA)};
 
   private Chart() {}
 
@@ -47,9 +49,9 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     for (int i = 0; i < MODES.length; i++) {
       g.setColor(COLORS[i]);
-      g.fillRect(20 + i * 260, 430, 16, 16);
+      g.fillRect(20 + i * 235, 430, 16, 16);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(LABELS[i], 42 + i * 260, 443);
+      g.drawString(LABELS[i], 42 + i * 235, 443);
     }
     g.dispose();
     Path out = Path.of(args[1]);
@@ -66,7 +68,7 @@ public final class Chart {
     }
     int top = 95;
     int plotHeight = 290;
-    int barWidth = 90;
+    int barWidth = 56;
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
     g.setColor(Color.DARK_GRAY);
     g.drawString(title, left, top - 30);
@@ -75,12 +77,12 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     for (int i = 0; i < MODES.length; i++) {
       int barHeight = (int) (plotHeight * values[i] / max);
-      int x = left + 20 + i * (barWidth + 20);
+      int x = left + 10 + i * (barWidth + 14);
       g.setColor(COLORS[i]);
       g.fillRect(x, top + plotHeight - barHeight, barWidth, barHeight);
       g.setColor(Color.DARK_GRAY);
       String label = values[i] >= 100 ? String.format("%.0f", values[i]) : String.format("%.1f", values[i]);
-      g.drawString(label, x + 20, top + plotHeight - barHeight - 6);
+      g.drawString(label, x + 8, top + plotHeight - barHeight - 6);
     }
   }
 }
