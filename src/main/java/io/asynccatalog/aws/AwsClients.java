@@ -1,24 +1,23 @@
 package io.asynccatalog.aws;
 
 import io.asynccatalog.config.CatalogConfig.AwsClientConfig;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
-import io.vertx.core.Vertx;
-import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The three async AWS clients of the service. By default they run on the SDK's Netty client with its own small
@@ -48,27 +47,26 @@ public final class AwsClients implements AutoCloseable {
     SdkEventLoopGroup eventLoops = config.vertxHttpClient() ? null : config.eventLoopThreads() > 0
         ? SdkEventLoopGroup.builder().numberOfThreads(config.eventLoopThreads()).build()
         : SdkEventLoopGroup.builder().build();
-    Supplier<SdkAsyncHttpClient> http = () -> config.vertxHttpClient()
-        ? new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout())
-        : nettyClient(config, eventLoops);
+    // one HTTP client per SDK client, as before; httpClient(...) leaves closing them to us, so they are kept
     List<SdkAsyncHttpClient> created = new ArrayList<>();
-    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), env, config, created(created, http))
+    Supplier<SdkAsyncHttpClient> http = () -> {
+      SdkAsyncHttpClient client = config.vertxHttpClient()
+          ? new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout())
+          : nettyClient(config, eventLoops);
+      created.add(client);
+      return client;
+    };
+    SqsAsyncClient sqs = configure(SqsAsyncClient.builder(), env, config, http.get())
         .applyMutation(b -> env.sqsEndpoint().ifPresent(b::endpointOverride))
         .build();
-    DynamoDbAsyncClient dynamoDb = configure(DynamoDbAsyncClient.builder(), env, config, created(created, http))
+    DynamoDbAsyncClient dynamoDb = configure(DynamoDbAsyncClient.builder(), env, config, http.get())
         .applyMutation(b -> env.dynamoDbEndpoint().ifPresent(b::endpointOverride))
         .build();
-    S3AsyncClient s3 = configure(S3AsyncClient.builder(), env, config, created(created, http))
+    S3AsyncClient s3 = configure(S3AsyncClient.builder(), env, config, http.get())
         .applyMutation(b -> env.s3Endpoint().ifPresent(b::endpointOverride))
         .forcePathStyle(env.pathStyleS3())
         .build();
     return new AwsClients(eventLoops, created, sqs, dynamoDb, s3);
-  }
-
-  private static SdkAsyncHttpClient created(List<SdkAsyncHttpClient> created, Supplier<SdkAsyncHttpClient> http) {
-    SdkAsyncHttpClient client = http.get();
-    created.add(client);
-    return client;
   }
 
   private static SdkAsyncHttpClient nettyClient(AwsClientConfig config, SdkEventLoopGroup eventLoops) {
@@ -113,7 +111,6 @@ public final class AwsClients implements AutoCloseable {
     sqs.close();
     dynamoDb.close();
     s3.close();
-    // httpClient(...), not httpClientBuilder(...): the SDK clients leave closing their HTTP clients to us
     httpClients.forEach(SdkAsyncHttpClient::close);
     if (eventLoops == null) {
       return;

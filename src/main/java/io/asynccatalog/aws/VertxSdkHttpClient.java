@@ -146,10 +146,10 @@ public final class VertxSdkHttpClient implements SdkAsyncHttpClient {
 
   /** The request body, whole (the SDK's publishers for in-memory bodies emit at once). */
   private static Future<Buffer> collect(Publisher<ByteBuffer> publisher) {
-    Promise<Buffer> body = Promise.promise();
     if (publisher == null) {
       return Future.succeededFuture(Buffer.buffer());
     }
+    Promise<Buffer> body = Promise.promise();
     publisher.subscribe(new Subscriber<>() {
       private final Buffer bytes = Buffer.buffer();
 
