@@ -76,6 +76,9 @@ public record CatalogConfig(
         r.integer("CATALOG_CONSUMER_INSTANCES", 0, 64),
         r.integer("CATALOG_CONSUMER_POLLERS", 1, 64),
         r.integer("CATALOG_CONSUMER_MAX_IN_FLIGHT", 10, 100_000),
+        r.integer("CATALOG_SAVE_BATCH", 1, 25), // BatchWriteItem takes at most 25 items
+        r.integer("CATALOG_SAVE_LINGER_MS", 0, 10_000),
+        r.integer("CATALOG_RECEIVE_PAUSE_MS", 0, 10_000),
         r.integer("CATALOG_SQS_WAIT_SECONDS", 0, 20),
         r.integer("CATALOG_WORKER_INSTANCES", 1, 256),
         r.oneOf("CATALOG_WORKER_THREADING", Set.of("event-loop", "worker")).equals("worker"),
@@ -124,14 +127,25 @@ public record CatalogConfig(
   public record IngestConfig(int instances, int lingerMs, int maxBatchesInFlight, int maxPending,
                              Duration timeout, boolean batching) {}
 
-  /** The SQS consumers and the saver pool; failed messages come back after a backoff of base * 2^(receives-1). */
+  /**
+   * The SQS consumers and the saver pool. Received messages are stored in groups of up to {@code saveBatchMax},
+   * a partial group waiting at most {@code saveLingerMs} for more; a poller whose receive came back part full waits
+   * {@code receivePauseMs} before its next one. Failed messages come back after a backoff of
+   * base * 2^(receives-1).
+   */
   public record WorkerConfig(int consumerInstances, int pollersPerConsumer, int maxInFlightPerConsumer,
-                             int waitSeconds, int saverInstances, boolean workerThreads, Duration saveTimeout,
+                             int saveBatchMax, int saveLingerMs, int receivePauseMs, int waitSeconds, int saverInstances,
+                             boolean workerThreads, Duration saveTimeout,
                              int retryBaseSeconds, int retryMaxSeconds, boolean batchedReports, boolean batching,
                              Duration queueDepthPoll) {
     /** Messages per receive: ten, or one in naive mode (batching off, for comparison). */
     public int receiveBatch() {
       return batching ? 10 : 1;
+    }
+
+    /** Products stored together (one BatchWriteItem, one batched report): gathered from several receives. */
+    public int saveBatch() {
+      return batching ? saveBatchMax : 1;
     }
   }
 

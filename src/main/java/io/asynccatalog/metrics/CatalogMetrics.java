@@ -29,6 +29,8 @@ public final class CatalogMetrics {
   private final Counter stored;
   private final Counter storeFailures;
   private final Timer storeBatch;
+  private final DistributionSummary receiveBatchSize;
+  private final DistributionSummary storeBatchSize;
   private final Timer acceptToStored;
   private final Counter reportObjects;
   private final AtomicLong inFlight = new AtomicLong();
@@ -56,8 +58,14 @@ public final class CatalogMetrics {
         .register(registry);
     storeFailures = Counter.builder("catalog.products.store.failures").description("Products not stored on a try")
         .register(registry);
-    storeBatch = Timer.builder("catalog.store.batch").description("Storing one received batch (table + reports)")
+    storeBatch = Timer.builder("catalog.store.batch").description("Storing one group of products (table + reports)")
         .publishPercentiles(0.5, 0.99).register(registry);
+    receiveBatchSize = DistributionSummary.builder("catalog.receive.batch.size")
+        .description("Messages per SQS receive call (empty long polls count as 0)").publishPercentiles(0.5)
+        .register(registry);
+    storeBatchSize = DistributionSummary.builder("catalog.store.batch.size")
+        .description("Products per store (one BatchWriteItem, one batched report)").publishPercentiles(0.5)
+        .register(registry);
     acceptToStored = Timer.builder("catalog.products.accept.to.stored")
         .description("From the 202 to the product being stored").publishPercentiles(0.5, 0.99)
         .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
@@ -107,6 +115,7 @@ public final class CatalogMetrics {
   }
 
   public void received(int count) {
+    receiveBatchSize.record(count);
     received.increment(count);
     inFlight.addAndGet(count);
   }
@@ -136,8 +145,9 @@ public final class CatalogMetrics {
     storeFailures.increment(count);
   }
 
-  public void storeBatch(long nanos) {
+  public void storeBatch(long nanos, int products) {
     storeBatch.record(Duration.ofNanos(nanos));
+    storeBatchSize.record(products);
   }
 
   public void reportObjects(int count) {

@@ -104,10 +104,23 @@ public final class ProductQueue {
     return receive(queueUrl, max, waitSeconds, visibility, callTimeout);
   }
 
-  /** Deletes messages of {@code url}; succeeds with the receipt handles that SQS did not delete. */
+  /**
+   * Deletes messages of {@code url}, ten per DeleteMessageBatch call; succeeds with the receipt handles that SQS did
+   * not delete (a failed call counts all of its ten as not deleted, once every call has answered).
+   */
   public Future<Set<String>> deleteBatch(String url, List<Message> messages) {
     if (messages.isEmpty()) {
       return Future.succeededFuture(Set.of());
+    }
+    if (messages.size() > MAX_BATCH) {
+      List<Future<Set<String>>> calls = new ArrayList<>();
+      chunks(messages).forEach(chunk -> calls.add(deleteBatch(url, chunk)
+          .otherwise(error -> receiptHandles(chunk))));
+      return Future.join(calls).map(done -> {
+        Set<String> failed = new HashSet<>();
+        calls.forEach(call -> failed.addAll(call.result()));
+        return failed;
+      });
     }
     List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
@@ -126,7 +139,10 @@ public final class ProductQueue {
     return deleteBatch(queueUrl, messages);
   }
 
-  /** Sets how long each message stays hidden from now on (0 makes it visible at once); up to ten per call. */
+  /**
+   * Sets how long each message stays hidden from now on (0 makes it visible at once), ten per call; fails if any
+   * call fails.
+   */
   public Future<Void> changeVisibility(Map<Message, Integer> seconds) {
     if (seconds.isEmpty()) {
       return Future.succeededFuture();
@@ -137,8 +153,10 @@ public final class ProductQueue {
       entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i++))
           .receiptHandle(entry.getKey().receiptHandle()).visibilityTimeout(entry.getValue()).build());
     }
-    return breaker.execute(() -> AwsFutures.bridge(sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl)
-        .entries(entries)))).mapEmpty();
+    List<Future<?>> calls = new ArrayList<>();
+    chunks(entries).forEach(chunk -> calls.add(breaker.execute(() -> AwsFutures.bridge(
+        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk))))));
+    return Future.all(calls).mapEmpty();
   }
 
   /** Moves a message that can never be processed to the dead-letter queue, then deletes it from this queue. */
@@ -184,6 +202,21 @@ public final class ProductQueue {
 
   public String dlqUrl() {
     return dlqUrl;
+  }
+
+  /** Consecutive slices of at most {@link #MAX_BATCH}, the most SQS takes in one batch call. */
+  private static <T> List<List<T>> chunks(List<T> items) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int from = 0; from < items.size(); from += MAX_BATCH) {
+      chunks.add(items.subList(from, Math.min(items.size(), from + MAX_BATCH)));
+    }
+    return chunks;
+  }
+
+  private static Set<String> receiptHandles(List<Message> messages) {
+    Set<String> handles = new HashSet<>();
+    messages.forEach(m -> handles.add(m.receiptHandle()));
+    return handles;
   }
 
   private static String truncate(String text, int max) {

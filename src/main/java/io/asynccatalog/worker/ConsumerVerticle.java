@@ -31,12 +31,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Drains the product queue: long polls of up to ten messages, one save request per received batch, then for each
- * message exactly one outcome. Stored: deleted (one DeleteMessageBatch). Failed: hidden again for a backoff that
- * grows with its receive count, until SQS moves it to the dead-letter queue. Not a product at all: moved to the
- * dead-letter queue at once. While a batch is being stored its visibility is extended, so a slow store never lets a
- * second consumer take the same messages. A poller receives only when the in-flight bound has room for a full batch
- * and the table and bucket are not known to be down (receiving then would only burn receive counts).
+ * Drains the product queue: long polls of up to ten messages, gathered into groups of up to {@code saveBatch}
+ * (messages of several receives, a partial group waiting at most {@code saveLingerMs}), one save request per group,
+ * then for each message exactly one outcome. Stored: deleted (DeleteMessageBatch, ten per call). Failed: hidden
+ * again for a backoff that grows with its receive count, until SQS moves it to the dead-letter queue. Not a product
+ * at all: moved to the dead-letter queue at once. While a group is being stored its visibility is extended, so a
+ * slow store never lets a second consumer take the same messages. A poller receives only when the in-flight bound
+ * has room for a full batch and the table and bucket are not known to be down (receiving then would only burn
+ * receive counts).
+ *
+ * <p>Calls per product: without a backlog, every waiting long poll takes the next message alone, so a poller whose
+ * receive came back part full pauses {@code receivePauseMs} before the next (several messages gather in SQS), and
+ * groups gather several receives (one BatchWriteItem, one batched report and a delete per ten, not per receive).
+ * Under a backlog receives come back full and neither waits.
  */
 public final class ConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
@@ -51,6 +58,8 @@ public final class ConsumerVerticle extends VerticleBase {
   private final RetryBackoff backoff;
   private final CatalogMetrics metrics;
   private final Set<PendingReceive> polls = new HashSet<>();
+  private Group group;
+  private long lingerTimer = -1;
   private int inFlight;
   private int parkedPollers;
   private long pollBackoffMs;
@@ -83,6 +92,7 @@ public final class ConsumerVerticle extends VerticleBase {
     running = false;
     stopped = Promise.promise();
     new ArrayList<>(polls).forEach(poll -> poll.call().cancel(true));
+    flush(); // what was received is stored now, not after the linger
     checkStopped();
     return stopped.future();
   }
@@ -105,8 +115,14 @@ public final class ConsumerVerticle extends VerticleBase {
       polls.remove(poll);
       if (result.succeeded()) {
         pollBackoffMs = 0;
-        process(result.result());
-        poll();
+        List<Message> messages = result.result();
+        process(messages);
+        if (messages.size() < config.receiveBatch() && config.receivePauseMs() > 0) {
+          // no backlog: each waiting long poll would take the next message alone; pausing lets several gather
+          vertx.setTimer(config.receivePauseMs(), id -> poll());
+        } else {
+          poll();
+        }
       } else if (running) {
         pollBackoffMs = Math.min(MAX_POLL_BACKOFF_MS, Math.max(250, pollBackoffMs * 2));
         LOG.warn("ReceiveMessage failed, retrying in {} ms: {}", pollBackoffMs, result.cause().toString());
@@ -118,18 +134,10 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private void process(List<Message> messages) {
     metrics.received(messages.size());
-    List<Message> valid = new ArrayList<>(messages.size());
-    List<Product> products = new ArrayList<>(messages.size());
-    Map<String, String> traces = new HashMap<>();
     for (Message message : messages) {
+      Product product;
       try {
-        Product product = ProductJson.fromMessage(message.body());
-        products.add(product);
-        valid.add(message);
-        MessageAttributeValue trace = message.messageAttributes().get(TraceContext.HEADER);
-        if (trace != null && trace.stringValue() != null) {
-          traces.put(product.id(), trace.stringValue());
-        }
+        product = ProductJson.fromMessage(message.body());
       } catch (IllegalArgumentException e) {
         // retrying cannot fix a message that is not a product: straight to the dead-letter queue
         LOG.warn("message {} is not a product, moving it to the dead-letter queue: {}", message.messageId(),
@@ -138,15 +146,45 @@ public final class ConsumerVerticle extends VerticleBase {
             .onSuccess(v -> metrics.deadLettered())
             .onFailure(error -> LOG.warn("could not dead-letter message {}: {}", message.messageId(), error.toString()))
             .onComplete(v -> metrics.settled(1));
+        continue;
+      }
+      if (group == null) {
+        group = new Group();
+      }
+      group.add(message, product);
+      inFlight++;
+      if (group.messages.size() >= config.saveBatch()) {
+        flush();
       }
     }
-    if (valid.isEmpty()) {
+    if (group != null && lingerTimer < 0) {
+      if (config.saveLingerMs() == 0 || !running) {
+        flush();
+      } else {
+        lingerTimer = vertx.setTimer(config.saveLingerMs(), id -> {
+          lingerTimer = -1;
+          flush();
+        });
+      }
+    }
+  }
+
+  /** Sends the group being gathered to the savers, and settles each of its messages by the outcome. */
+  private void flush() {
+    if (lingerTimer >= 0) {
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
+    }
+    if (group == null) {
       return;
     }
-    inFlight += valid.size();
+    Group saving = group;
+    group = null;
+    List<Message> valid = saving.messages;
+    List<Product> products = saving.products;
     VisibilityKeeper keeper = new VisibilityKeeper(valid);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.saveTimeout().toMillis());
-    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(products, traces), options)
+    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(products, saving.traces), options)
         .map(reply -> reply.body())
         .otherwise(error -> SaveOutcome.allFailed(ids(products), "not stored: " + error.getMessage()))
         .compose(outcome -> {
@@ -213,6 +251,22 @@ public final class ConsumerVerticle extends VerticleBase {
   private void checkStopped() {
     if (stopped != null && polls.isEmpty() && inFlight == 0) {
       stopped.tryComplete();
+    }
+  }
+
+  /** Messages received and not yet sent to the savers, with their products and trace contexts. */
+  private static final class Group {
+    final List<Message> messages = new ArrayList<>();
+    final List<Product> products = new ArrayList<>();
+    final Map<String, String> traces = new HashMap<>();
+
+    void add(Message message, Product product) {
+      messages.add(message);
+      products.add(product);
+      MessageAttributeValue trace = message.messageAttributes().get(TraceContext.HEADER);
+      if (trace != null && trace.stringValue() != null) {
+        traces.put(product.id(), trace.stringValue());
+      }
     }
   }
 

@@ -174,7 +174,7 @@ public final class SaverVerticle extends VerticleBase {
       }
     }
     metrics.storeFailures(outcome.failed().size());
-    metrics.storeBatch(System.nanoTime() - started);
+    metrics.storeBatch(System.nanoTime() - started, products.size());
   }
 
   private static Set<String> succeeded(List<Future<String>> futures) {
