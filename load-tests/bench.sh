@@ -217,14 +217,17 @@ ingv_cpu=$(awk -v t=$((c1 - c0)) -v n="$ingv_n" -v hz="$TICKS" 'BEGIN {printf "%
 stop_service
 
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
-declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS
+declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL
+# products per call over the measured window: SQS receive, and store (one BatchWriteItem, one batched report)
+fill() { echo "$(metric catalog_receive_batch_size_sum) $(metric catalog_receive_batch_size_count)" \
+  "$(metric catalog_store_batch_size_sum) $(metric catalog_store_batch_size_count)"; }
 run_e2e() { # mode, then settings
   local mode=$1; shift
   log "end to end: $mode"
   start_service "$mode" "$@"
   for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
   local s0 r0 c0 t0 n rps p50 p99 bad waited s1 r1 c1 t1
-  s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total)
+  s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total); local f0; f0=$(fill)
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
   c0=$(cpu_ticks "$SERVICE_PID"); t0=$(date +%s.%N)
   read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
@@ -240,6 +243,7 @@ run_e2e() { # mode, then settings
   E2E_RSS[$mode]=$(rss_peak_mb "$SERVICE_PID")
   E2E_INGEST[$mode]=$rps
   E2E_PUTS[$mode]=$(awk -v a="$r0" -v b="$r1" -v n="$stored" 'BEGIN {printf "%.2f", (b - a) / n}')
+  E2E_FILL[$mode]=$(echo "$f0 $(fill)" | awk '{printf "%.1f / %.1f", ($5 - $1) / ($6 - $2), ($7 - $3) / ($8 - $4)}')
   log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
   stop_service
 }
@@ -300,6 +304,7 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | products stored per second | **${E2E_RATE[per-product]}** | **${E2E_RATE[batched-reports]}** | ${E2E_RATE[naive]} | **${E2E_RATE[per-product-vertx]}** | **${E2E_RATE[batched-vertx]}** |
 | service CPU per product | **${E2E_CPU[per-product]} µs** | **${E2E_CPU[batched-reports]} µs** | ${E2E_CPU[naive]} µs | **${E2E_CPU[per-product-vertx]} µs** | **${E2E_CPU[batched-vertx]} µs** |
 | S3 PUTs per product | ${E2E_PUTS[per-product]} | ${E2E_PUTS[batched-reports]} | ${E2E_PUTS[naive]} | ${E2E_PUTS[per-product-vertx]} | ${E2E_PUTS[batched-vertx]} |
+| products per SQS receive / per store (BatchWriteItem + batched report) | ${E2E_FILL[per-product]} | ${E2E_FILL[batched-reports]} | ${E2E_FILL[naive]} | ${E2E_FILL[per-product-vertx]} | ${E2E_FILL[batched-vertx]} |
 | accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms | $(ms "${E2E_P50[per-product-vertx]}") / $(ms "${E2E_P99[per-product-vertx]}") ms | $(ms "${E2E_P50[batched-vertx]}") / $(ms "${E2E_P99[batched-vertx]}") ms |
 | POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} | ${E2E_INGEST[per-product-vertx]} | ${E2E_INGEST[batched-vertx]} |
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
