@@ -254,27 +254,42 @@ run_e2e naive CATALOG_BATCHING=false
 run_e2e per-product-vertx CATALOG_AWS_HTTP_CLIENT=vertx
 run_e2e batched-vertx CATALOG_REPORT_MODE=batched CATALOG_AWS_HTTP_CLIENT=vertx
 
-# --- 4. latency at half the maximum ingest rate (Gatling, open model) ------------------------------------------------
-log "half rate: $HALF POST/s for 20 s with consumers on (Gatling)"
-start_service halfrate
-for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
-buckets catalog_products_accept_to_stored_seconds > "$WORK/half0.txt"
-read -r _ half_p99 <<< "$(run_gatling $SERVICE_PORT "$HALF" half-ingest-rate)"
-drain > /dev/null
-buckets catalog_products_accept_to_stored_seconds > "$WORK/half1.txt"
-half_lag_p50=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.5)
-half_lag_p99=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.99)
-report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling-half-ingest-rate.txt" | tail -1 || true)
+# --- 4. latency at half the maximum ingest rate and at half the end-to-end rate (Gatling, open model) ---------------
+# The same sequence twice: the defaults, then stores as received (no grouping of receives, no pause after a part-full
+# receive), to show in one run what the grouping saves where receives come back part full: below saturation.
 # half of what the pipeline can store (per-product reports): the load a deployment would be sized for
 STORE_HALF=$(awk -v r="${E2E_RATE[per-product]}" 'BEGIN {printf "%d", r / 2}')
-log "half the end-to-end rate: $STORE_HALF POST/s for 20 s (Gatling)"
-read -r _ store_half_p99 <<< "$(run_gatling $SERVICE_PORT "$STORE_HALF" half-store-rate)"
-drain > /dev/null
-buckets catalog_products_accept_to_stored_seconds > "$WORK/half2.txt"
-store_half_lag_p50=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.5)
-store_half_lag_p99=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.99)
-half_rss=$(rss_peak_mb "$SERVICE_PID")
-stop_service
+declare -A HALF_P99 HALF_LAG50 HALF_LAG99 STORE_P99 STORE_LAG50 STORE_LAG99 STORE_CPU STORE_FILL HALF_RSS
+run_half() { # name, then settings
+  local name=$1; shift
+  log "$name: half the ingest rate, $HALF POST/s for 20 s with consumers on, then half the end-to-end rate, $STORE_HALF POST/s"
+  start_service "$name" "$@"
+  for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/half0.txt"
+  read -r _ "HALF_P99[$name]" <<< "$(run_gatling $SERVICE_PORT "$HALF" "half-ingest-rate-$name")"
+  drain > /dev/null
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/half1.txt"
+  HALF_LAG50[$name]=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.5)
+  HALF_LAG99[$name]=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.99)
+  local s0 s1 c0 c1 f0
+  s0=$(metric catalog_products_stored_total); c0=$(cpu_ticks "$SERVICE_PID"); f0=$(fill)
+  read -r _ "STORE_P99[$name]" <<< "$(run_gatling $SERVICE_PORT "$STORE_HALF" "half-store-rate-$name")"
+  drain > /dev/null
+  s1=$(metric catalog_products_stored_total); c1=$(cpu_ticks "$SERVICE_PID")
+  STORE_CPU[$name]=$(awk -v t=$((c1 - c0)) -v a="$s0" -v b="$s1" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / (b - a)}')
+  STORE_FILL[$name]=$(echo "$f0 $(fill)" | awk '{printf "%.1f / %.1f", ($5 - $1) / ($6 - $2), ($7 - $3) / ($8 - $4)}')
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/half2.txt"
+  STORE_LAG50[$name]=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.5)
+  STORE_LAG99[$name]=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.99)
+  HALF_RSS[$name]=$(rss_peak_mb "$SERVICE_PID")
+  stop_service
+}
+run_half halfrate
+report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling-half-ingest-rate-halfrate.txt" | tail -1 || true)
+run_half halfrate-as-received CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0
+half_p99=${HALF_P99[halfrate]}; half_lag_p50=${HALF_LAG50[halfrate]}; half_lag_p99=${HALF_LAG99[halfrate]}
+store_half_p99=${STORE_P99[halfrate]}; store_half_lag_p50=${STORE_LAG50[halfrate]}
+store_half_lag_p99=${STORE_LAG99[halfrate]}
 
 # --- 5. the table -----------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
@@ -310,11 +325,13 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
 | vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
 
-| consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) |
-|---|---|---|
-| POST p99 | ${half_p99:-?} ms | ${store_half_p99:-?} ms |
-| accept→stored p50 / p99 | $(ms "${half_lag_p50:-0}") / $(ms "${half_lag_p99:-0}") ms | $(ms "${store_half_lag_p50:-0}") / $(ms "${store_half_lag_p99:-0}") ms |
-| peak RSS | $half_rss MB (both runs) | |
+| consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, stores as received (\`CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
+|---|---|---|---|
+| POST p99 | ${half_p99:-?} ms | ${store_half_p99:-?} ms | ${STORE_P99[halfrate-as-received]:-?} ms |
+| accept→stored p50 / p99 | $(ms "${half_lag_p50:-0}") / $(ms "${half_lag_p99:-0}") ms | $(ms "${store_half_lag_p50:-0}") / $(ms "${store_half_lag_p99:-0}") ms | $(ms "${STORE_LAG50[halfrate-as-received]:-0}") / $(ms "${STORE_LAG99[halfrate-as-received]:-0}") ms |
+| service CPU per stored product | | **${STORE_CPU[halfrate]} µs** | ${STORE_CPU[halfrate-as-received]} µs |
+| products per SQS receive / per store | | ${STORE_FILL[halfrate]} | ${STORE_FILL[halfrate-as-received]} |
+| peak RSS (both runs) | ${HALF_RSS[halfrate]} MB | | ${HALF_RSS[halfrate-as-received]} MB |
 TXT
 )
 mkdir -p "$OUT"
@@ -334,6 +351,8 @@ half_ingest_post_p99_ms=${half_p99:-}
 half_ingest_lag_p99_ms=$(ms "${half_lag_p99:-0}")
 half_store_post_p99_ms=${store_half_p99:-}
 half_store_lag_p99_ms=$(ms "${store_half_lag_p99:-0}")
+half_store_cpu_us=${STORE_CPU[halfrate]}
+half_store_as_received_cpu_us=${STORE_CPU[halfrate-as-received]}
 per_product_rate=${E2E_RATE[per-product]}
 per_product_cpu_us=${E2E_CPU[per-product]}
 per_product_p99_ms=$(ms "${E2E_P99[per-product]}")
