@@ -158,10 +158,12 @@ public final class ConsumerVerticle extends VerticleBase {
       }
     }
     if (group != null && lingerTimer < 0) {
-      if (config.saveLingerMs() == 0 || !running) {
+      // a third of the visibility timeout at most: the group's visibility is only extended once it is being stored
+      long linger = Math.min(config.saveLingerMs(), visibility.toMillis() / 3);
+      if (linger == 0 || !running) {
         flush();
       } else {
-        lingerTimer = vertx.setTimer(config.saveLingerMs(), id -> {
+        lingerTimer = vertx.setTimer(linger, id -> {
           lingerTimer = -1;
           flush();
         });
