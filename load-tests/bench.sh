@@ -221,6 +221,8 @@ declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL
 # products per call over the measured window: SQS receive, and store (one BatchWriteItem, one batched report)
 fill() { echo "$(metric catalog_receive_batch_size_sum) $(metric catalog_receive_batch_size_count)" \
   "$(metric catalog_store_batch_size_sum) $(metric catalog_store_batch_size_count)"; }
+# "receive / store" products per call since an earlier fill snapshot
+fill_since() { echo "$1 $(fill)" | awk '{printf "%.1f / %.1f", ($5 - $1) / ($6 - $2), ($7 - $3) / ($8 - $4)}'; }
 run_e2e() { # mode, then settings
   local mode=$1; shift
   log "end to end: $mode"
@@ -243,7 +245,7 @@ run_e2e() { # mode, then settings
   E2E_RSS[$mode]=$(rss_peak_mb "$SERVICE_PID")
   E2E_INGEST[$mode]=$rps
   E2E_PUTS[$mode]=$(awk -v a="$r0" -v b="$r1" -v n="$stored" 'BEGIN {printf "%.2f", (b - a) / n}')
-  E2E_FILL[$mode]=$(echo "$f0 $(fill)" | awk '{printf "%.1f / %.1f", ($5 - $1) / ($6 - $2), ($7 - $3) / ($8 - $4)}')
+  E2E_FILL[$mode]=$(fill_since "$f0")
   log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
   stop_service
 }
@@ -277,7 +279,7 @@ run_half() { # name, then settings
   drain > /dev/null
   s1=$(metric catalog_products_stored_total); c1=$(cpu_ticks "$SERVICE_PID")
   STORE_CPU[$name]=$(awk -v t=$((c1 - c0)) -v a="$s0" -v b="$s1" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / (b - a)}')
-  STORE_FILL[$name]=$(echo "$f0 $(fill)" | awk '{printf "%.1f / %.1f", ($5 - $1) / ($6 - $2), ($7 - $3) / ($8 - $4)}')
+  STORE_FILL[$name]=$(fill_since "$f0")
   buckets catalog_products_accept_to_stored_seconds > "$WORK/half2.txt"
   STORE_LAG50[$name]=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.5)
   STORE_LAG99[$name]=$(quantile "$WORK/half1.txt" "$WORK/half2.txt" 0.99)

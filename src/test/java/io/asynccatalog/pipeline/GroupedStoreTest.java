@@ -1,6 +1,5 @@
 package io.asynccatalog.pipeline;
 
-import io.asynccatalog.testing.Http;
 import io.asynccatalog.testing.RunningApp;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -43,12 +42,12 @@ class GroupedStoreTest {
       service.awaitQueueDrained("the 25 products to be stored and their messages deleted");
 
       assertEquals(PRODUCTS, service.itemCount(), "one item per product");
-      double largestReceive = meter(service.http, "catalog_receive_batch_size_max");
-      double largestGroup = meter(service.http, "catalog_store_batch_size_max");
+      double largestReceive = service.http.meter("catalog_receive_batch_size_max");
+      double largestGroup = service.http.meter("catalog_store_batch_size_max");
       assertTrue(largestReceive <= 10, "SQS gives at most ten per receive, got " + largestReceive);
       assertTrue(largestGroup > 10, "a group gathers several receives: largest group " + largestGroup);
-      assertEquals(PRODUCTS, meter(service.http, "catalog_messages_received_total"), "no message received twice");
-      assertEquals(PRODUCTS, meter(service.http, "catalog_messages_deleted_total"),
+      assertEquals(PRODUCTS, service.http.meter("catalog_messages_received_total"), "no message received twice");
+      assertEquals(PRODUCTS, service.http.meter("catalog_messages_deleted_total"),
           "every message deleted (more than ten per group: several delete calls)");
       assertTrue(service.reportCount() < PRODUCTS, "batched reports: fewer objects than products, got "
           + service.reportCount());
@@ -75,17 +74,11 @@ class GroupedStoreTest {
       }
       service.awaitQueueDrained("the 12 products to be stored");
       assertEquals(12, service.itemCount());
-      double largestReceive = meter(service.http, "catalog_receive_batch_size_max");
+      double largestReceive = service.http.meter("catalog_receive_batch_size_max");
       assertTrue(largestReceive >= 4, "messages posted one by one gathered while the pollers paused: largest receive "
           + largestReceive);
-      assertEquals(12, meter(service.http, "catalog_messages_deleted_total"));
+      assertEquals(12, service.http.meter("catalog_messages_deleted_total"));
       System.out.printf("[pause] 12 products posted one by one: largest receive %.0f%n", largestReceive);
     }
-  }
-
-  private static double meter(Http http, String name) {
-    return http.get("/metrics").body().lines().filter(l -> l.startsWith(name + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
-        .orElseThrow(() -> new AssertionError("no meter " + name));
   }
 }

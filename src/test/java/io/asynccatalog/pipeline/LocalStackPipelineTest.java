@@ -2,9 +2,6 @@ package io.asynccatalog.pipeline;
 
 import io.asynccatalog.aws.AwsEnvironment;
 import io.asynccatalog.testing.RunningApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.containers.localstack.LocalStackContainer.Service;
 import org.testcontainers.junit.jupiter.Container;
@@ -27,31 +24,15 @@ class LocalStackPipelineTest extends PipelineChecks {
   static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"))
       .withServices(Service.SQS, Service.DYNAMODB, Service.S3);
 
-  @TempDir
-  static Path dir;
-  static RunningApp service;
-
-  @BeforeAll
-  static void start() throws Exception {
+  @Override
+  RunningApp start(Path dir) throws Exception {
     AwsEnvironment localstack = new AwsEnvironment(
         Optional.of(LOCALSTACK.getEndpointOverride(Service.SQS)),
         Optional.of(LOCALSTACK.getEndpointOverride(Service.DYNAMODB)),
         Optional.of(LOCALSTACK.getEndpointOverride(Service.S3)),
         StaticCredentialsProvider.create(AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())),
         Region.of(LOCALSTACK.getRegion()), true);
-    service = RunningApp.start("localstack", dir, localstack, json -> json);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  @Override
-  RunningApp service() {
-    return service;
+    return RunningApp.start("localstack", dir, localstack, json -> json);
   }
 
   @Override

@@ -3,10 +3,15 @@ package io.asynccatalog.pipeline;
 import io.asynccatalog.testing.Poll;
 import io.asynccatalog.testing.RunningApp;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +25,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The whole pipeline: POST, queue, worker, table and bucket, GET. Subclasses say where the AWS services are: the
- * local servers here, LocalStack where a Docker engine runs.
+ * The whole pipeline: POST, queue, worker, table and bucket, GET. Subclasses say how the service is started: on the
+ * local servers, on another transport, on LocalStack where a Docker engine runs. One service per class.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class PipelineChecks {
   private static final int CLIENTS = 16;
+  private RunningApp service;
+
+  /** Starts the service under test, its data under {@code dir}. */
+  abstract RunningApp start(Path dir) throws Exception;
+
+  @BeforeAll
+  void startService(@TempDir Path dir) throws Exception {
+    service = start(dir);
+  }
+
+  @AfterAll
+  void stopService() {
+    if (service != null) {
+      service.close();
+    }
+  }
 
   /** The running service under test. */
-  abstract RunningApp service();
+  RunningApp service() {
+    return service;
+  }
 
   /** How many products the concurrent test posts. */
   abstract int products();
