@@ -2,7 +2,8 @@
 # One command, one machine: builds, starts the local AWS-compatible servers as their own process and the service in
 # AWS mode against them, warms up, measures, and prints a table (also written to load-tests/results/).
 #
-#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5 by default;
+#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5
+#                                       # BENCH_CEILING_WARM_ROUNDS=2 (warm-up rounds of the SDK ceiling loops) by default;
 #                                       # BENCH_HEAP=-Xmx256m BENCH_JVM=-XX:+UseSerialGC (the servers' JVM flags)
 #   BENCH_WARM_ROUNDS=15 BENCH_TAG=soak load-tests/bench.sh   # nearer steady state (less JIT in the window); own result files
 #
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 WARM_ROUNDS=${BENCH_WARM_ROUNDS:-5}
+CEILING_WARM_ROUNDS=${BENCH_CEILING_WARM_ROUNDS:-2}
 HEAP=${BENCH_HEAP:--Xmx256m}
 JVM=${BENCH_JVM:--XX:+UseSerialGC} # as the container image runs it (see the Dockerfile)
 SQS_PORT=19324; DDB_PORT=18000; S3_PORT=19000; SERVICE_PORT=18080; RAW_PORT=18081
@@ -173,9 +175,9 @@ EMULATORS_PID=$!; PIDS+=("$EMULATORS_PID")
 wait_port $SQS_PORT; wait_port $DDB_PORT; wait_port $S3_PORT
 
 # --- 1. the surroundings' ceilings --------------------------------------------------------------------------------
-log "emulator ceilings (direct SDK loops, 16 in flight)"
+log "emulator ceilings (direct SDK loops, 16 in flight, after $CEILING_WARM_ROUNDS warm-up rounds of every loop)"
 java -cp "$TOOLS_CP" io.asynccatalog.bench.EmulatorCeiling "http://127.0.0.1:$SQS_PORT" "http://127.0.0.1:$DDB_PORT" \
-  "http://127.0.0.1:$S3_PORT" "$SECONDS_PER_RUN" 2>/dev/null > "$WORK/ceiling.txt"
+  "http://127.0.0.1:$S3_PORT" "$SECONDS_PER_RUN" "$CEILING_WARM_ROUNDS" 2> "$WORK/ceiling.err" > "$WORK/ceiling.txt"
 grep -E '^[a-z0-9_]+=[0-9.]+$' "$WORK/ceiling.txt" > "$WORK/ceiling.vars"
 # shellcheck disable=SC1090
 source "$WORK/ceiling.vars"
@@ -325,6 +327,8 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms | $(ms "${E2E_P50[per-product-vertx]}") / $(ms "${E2E_P99[per-product-vertx]}") ms | $(ms "${E2E_P50[batched-vertx]}") / $(ms "${E2E_P99[batched-vertx]}") ms |
 | POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} | ${E2E_INGEST[per-product-vertx]} | ${E2E_INGEST[batched-vertx]} |
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
+| emulator ceiling for the same calls (direct SDK pipeline: send, receive, store, delete; 16 in flight) | $pipeline_per_product_per_s | $pipeline_batched_per_s | $pipeline_naive_per_s | $pipeline_per_product_per_s | $pipeline_batched_per_s |
+| vs that ceiling | $(ratio "${E2E_RATE[per-product]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-reports]}" "$pipeline_batched_per_s") | $(ratio "${E2E_RATE[naive]}" "$pipeline_naive_per_s") | $(ratio "${E2E_RATE[per-product-vertx]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-vertx]}" "$pipeline_batched_per_s") |
 | vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, stores as received (\`CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
@@ -342,6 +346,12 @@ cat > "$OUT/bench-$DATE$TAG.properties" <<PROPS
 date=$DATE
 cores=$CPUS
 raw_rps=$raw_rps
+sqs_send_ceiling=$sqs_send_batch_msgs_per_s
+per_product_ceiling=$pipeline_per_product_per_s
+batched_ceiling=$pipeline_batched_per_s
+naive_ceiling=$pipeline_naive_per_s
+per_product_vertx_ceiling=$pipeline_per_product_per_s
+batched_vertx_ceiling=$pipeline_batched_per_s
 raw_cpu_us=$raw_cpu
 ingest_rps=$ing_rps
 ingest_cpu_us=$ing_cpu

@@ -43,7 +43,7 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
         + " cores shared by the load tool, the service and the local AWS-compatible servers", 20, 28);
-    panel(g, results, "_rate", "products stored / s (higher is better)", 20);
+    panel(g, results, "_rate", "products stored / s; dashed: ceiling of the local servers", 20);
     panel(g, results, "_cpu_us", "service CPU µs / product (lower is better)", 420);
     panel(g, results, "_p99_ms", "accept→stored p99 ms, saturated (lower is better)", 810);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
@@ -61,10 +61,15 @@ public final class Chart {
 
   private static void panel(Graphics2D g, Properties results, String suffix, String title, int left) {
     double[] values = new double[MODES.length];
+    // the rates are drawn against the ceiling the local servers allow for the same calls (if the run measured it)
+    double[] ceilings = new double[MODES.length];
     double max = 1;
     for (int i = 0; i < MODES.length; i++) {
       values[i] = Double.parseDouble(results.getProperty(MODES[i] + suffix, "0"));
-      max = Math.max(max, values[i]);
+      if (suffix.equals("_rate")) {
+        ceilings[i] = Double.parseDouble(results.getProperty(MODES[i] + "_ceiling", "0"));
+      }
+      max = Math.max(max, Math.max(values[i], ceilings[i]));
     }
     int top = 95;
     int plotHeight = 290;
@@ -83,6 +88,15 @@ public final class Chart {
       g.setColor(Color.DARK_GRAY);
       String label = values[i] >= 100 ? String.format("%.0f", values[i]) : String.format("%.1f", values[i]);
       g.drawString(label, x + 8, top + plotHeight - barHeight - 6);
+      if (ceilings[i] > 0) {
+        int ceilingHeight = (int) (plotHeight * ceilings[i] / max);
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {5, 4}, 0));
+        g.drawRect(x, top + plotHeight - ceilingHeight, barWidth, ceilingHeight);
+        g.setStroke(new BasicStroke(1));
+        if (ceilingHeight - barHeight > 22) {
+          g.drawString(String.format("%.0f", ceilings[i]), x + 8, top + plotHeight - ceilingHeight - 6);
+        }
+      }
     }
   }
 }

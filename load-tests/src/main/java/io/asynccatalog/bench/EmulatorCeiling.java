@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.net.URI;
@@ -28,8 +29,10 @@ import java.util.function.Supplier;
 
 /**
  * The emulator ceiling: how fast the AWS-compatible servers take the calls the service makes, driven directly by
- * the SDK with 16 calls in flight, each operation for a fixed time. Prints one "name=value" line per figure.
- * Usage: EmulatorCeiling sqsUrl dynamoDbUrl s3Url seconds.
+ * the SDK with 16 calls in flight, each operation for a fixed time. Then the same for whole pipelines: the calls the
+ * service makes per product in each mode, all against the same servers at once (sends, receives, writes, reports and
+ * deletes share the servers and the two cores, as they do under the service), which is the end-to-end ceiling.
+ * Prints one "name=value" line per figure. Usage: EmulatorCeiling sqsUrl dynamoDbUrl s3Url seconds [warmRounds].
  */
 public final class EmulatorCeiling {
   private static final int IN_FLIGHT = 16;
@@ -41,6 +44,7 @@ public final class EmulatorCeiling {
   public static void main(String[] args) throws Exception {
     StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("b", "b"));
     int seconds = Integer.parseInt(args[3]);
+    int warmRounds = args.length > 4 ? Integer.parseInt(args[4]) : 2;
     String run = UUID.randomUUID().toString().substring(0, 8);
     try (SqsAsyncClient sqs = SqsAsyncClient.builder().endpointOverride(URI.create(args[0])).region(Region.US_EAST_1)
              .credentialsProvider(credentials).build();
@@ -57,9 +61,15 @@ public final class EmulatorCeiling {
       s3.createBucket(b -> b.bucket(bucket)).join();
 
       AtomicLong counter = new AtomicLong();
-      // warm each path briefly, then measure
-      for (boolean measure : new boolean[] {false, true}) {
-        int window = measure ? seconds : Math.max(2, seconds / 3);
+      Pipeline pipeline = new Pipeline(sqs, ddb, s3, table, bucket, counter);
+      String perProductQueue = sqs.createQueue(b -> b.queueName("ceiling-per-product-" + run)).join().queueUrl();
+      String batchedQueue = sqs.createQueue(b -> b.queueName("ceiling-batched-" + run)).join().queueUrl();
+      String naiveQueue = sqs.createQueue(b -> b.queueName("ceiling-naive-" + run)).join().queueUrl();
+      // the servers' own JIT makes a cold run up to twice as slow: the service is measured against servers warmed by
+      // minutes of load, so the ceilings are too (every path, full windows, before the measured round)
+      for (int round = 1; round <= warmRounds + 1; round++) {
+        boolean measure = round > warmRounds;
+        int window = seconds;
         double send = rate(window, 10, () -> sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries(10))));
         double receive = rate(window, 1, () -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
                 .waitTimeSeconds(0))
@@ -73,7 +83,16 @@ public final class EmulatorCeiling {
         double putObject = rate(window, 1, () -> s3.putObject(b -> b.bucket(bucket)
             .key("reports/" + counter.incrementAndGet() + ".txt").contentType("text/plain"),
             AsyncRequestBody.fromString(BODY + BODY)));
-        if (measure) {
+        double perProduct = rate(window, 0, () -> pipeline.batched(perProductQueue, false));
+        double batched = rate(window, 0, () -> pipeline.batched(batchedQueue, true));
+        double naive = rate(window, 0, () -> pipeline.naive(naiveQueue));
+        if (!measure) {
+          System.err.printf("warm-up round %d: send %.0f, receive+delete %.0f, put object %.0f, pipelines %.0f / %.0f"
+              + " / %.0f per s%n", round, send, receive, putObject, perProduct, batched, naive);
+        } else {
+          System.out.printf("pipeline_per_product_per_s=%.0f%n", perProduct);
+          System.out.printf("pipeline_batched_per_s=%.0f%n", batched);
+          System.out.printf("pipeline_naive_per_s=%.0f%n", naive);
           System.out.printf("sqs_send_batch_msgs_per_s=%.0f%n", send);
           System.out.printf("sqs_receive_delete_msgs_per_s=%.0f%n", receive);
           System.out.printf("ddb_batch_write_items_per_s=%.0f%n", batchWrite);
@@ -101,6 +120,57 @@ public final class EmulatorCeiling {
     }
     slots.acquire(IN_FLIGHT);
     return units.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * One step of a pipeline: send products, receive, store them (table and reports), delete the messages; completes
+   * with the number of products stored. With 16 steps in flight sends and receives stay balanced, so the queue holds
+   * no backlog and every product pays all its calls within the window.
+   */
+  private record Pipeline(SqsAsyncClient sqs, DynamoDbAsyncClient ddb, S3AsyncClient s3, String table, String bucket,
+                          AtomicLong counter) {
+    /** The batching modes: SendMessageBatch(10), ReceiveMessage(10), BatchWriteItem, reports, DeleteMessageBatch. */
+    CompletableFuture<Integer> batched(String queue, boolean oneReportPerBatch) {
+      return sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries(10)))
+          .thenCompose(sent -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)))
+          .thenCompose(received -> {
+            List<Message> messages = received.messages();
+            if (messages.isEmpty()) {
+              return CompletableFuture.completedFuture(0);
+            }
+            CompletableFuture<?> items = ddb.batchWriteItem(b -> b.requestItems(Map.of(table,
+                items(counter, messages.size()))));
+            CompletableFuture<?> reports = oneReportPerBatch
+                ? putReport(String.join("\n", messages.stream().map(Message::body).toList()))
+                : CompletableFuture.allOf(messages.stream().map(m -> putReport(m.body())).toArray(CompletableFuture[]::new));
+            return CompletableFuture.allOf(items, reports)
+                .thenCompose(stored -> sqs.deleteMessageBatch(d -> d.queueUrl(queue).entries(messages.stream()
+                    .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle())
+                        .build()).toList())))
+                .thenApply(deleted -> messages.size());
+          });
+    }
+
+    /** Naive mode: SendMessage, ReceiveMessage(1), PutItem, PutObject, DeleteMessage per product. */
+    CompletableFuture<Integer> naive(String queue) {
+      return sqs.sendMessage(b -> b.queueUrl(queue).messageBody(BODY))
+          .thenCompose(sent -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(0)))
+          .thenCompose(received -> {
+            if (received.messages().isEmpty()) {
+              return CompletableFuture.completedFuture(0);
+            }
+            Message message = received.messages().get(0);
+            return CompletableFuture.allOf(ddb.putItem(b -> b.tableName(table).item(item(counter))),
+                    putReport(message.body()))
+                .thenCompose(stored -> sqs.deleteMessage(d -> d.queueUrl(queue).receiptHandle(message.receiptHandle())))
+                .thenApply(deleted -> 1);
+          });
+    }
+
+    private CompletableFuture<?> putReport(String content) {
+      return s3.putObject(b -> b.bucket(bucket).key("reports/" + counter.incrementAndGet() + ".json")
+          .contentType("application/json"), AsyncRequestBody.fromString(content));
+    }
   }
 
   private static List<SendMessageBatchRequestEntry> entries(int n) {
