@@ -43,7 +43,7 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
         + " cores shared by the load tool, the service and the local AWS-compatible servers", 20, 28);
-    panel(g, results, "_rate", "products stored / s; dashed: ceiling of the local servers", 20);
+    panel(g, results, "_rate", "products stored / s (dashed: local ceiling)", 20);
     panel(g, results, "_cpu_us", "service CPU µs / product (lower is better)", 420);
     panel(g, results, "_p99_ms", "accept→stored p99 ms, saturated (lower is better)", 810);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
