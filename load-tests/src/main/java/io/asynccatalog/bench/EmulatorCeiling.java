@@ -69,23 +69,22 @@ public final class EmulatorCeiling {
       // minutes of load, so the ceilings are too (every path, full windows, before the measured round)
       for (int round = 1; round <= warmRounds + 1; round++) {
         boolean measure = round > warmRounds;
-        int window = seconds;
-        double send = rate(window, 10, () -> sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries(10))));
-        double receive = rate(window, 1, () -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
+        double send = rate(seconds, 10, () -> sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries(10))));
+        double receive = rate(seconds, 1, () -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
                 .waitTimeSeconds(0))
             .thenCompose(r -> r.messages().isEmpty() ? CompletableFuture.completedFuture(0)
                 : sqs.deleteMessageBatch(d -> d.queueUrl(queue).entries(r.messages().stream()
                     .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle())
                         .build()).toList())).thenApply(x -> r.messages().size())));
-        double batchWrite = rate(window, 25, () -> ddb.batchWriteItem(b -> b.requestItems(Map.of(table,
+        double batchWrite = rate(seconds, 25, () -> ddb.batchWriteItem(b -> b.requestItems(Map.of(table,
             items(counter, 25)))));
-        double putItem = rate(window, 1, () -> ddb.putItem(b -> b.tableName(table).item(item(counter))));
-        double putObject = rate(window, 1, () -> s3.putObject(b -> b.bucket(bucket)
+        double putItem = rate(seconds, 1, () -> ddb.putItem(b -> b.tableName(table).item(item(counter))));
+        double putObject = rate(seconds, 1, () -> s3.putObject(b -> b.bucket(bucket)
             .key("reports/" + counter.incrementAndGet() + ".txt").contentType("text/plain"),
             AsyncRequestBody.fromString(BODY + BODY)));
-        double perProduct = rate(window, 0, () -> pipeline.batched(perProductQueue, false));
-        double batched = rate(window, 0, () -> pipeline.batched(batchedQueue, true));
-        double naive = rate(window, 0, () -> pipeline.naive(naiveQueue));
+        double perProduct = rate(seconds, 0, () -> pipeline.batched(perProductQueue, false));
+        double batched = rate(seconds, 0, () -> pipeline.batched(batchedQueue, true));
+        double naive = rate(seconds, 0, () -> pipeline.naive(naiveQueue));
         if (!measure) {
           System.err.printf("warm-up round %d: send %.0f, receive+delete %.0f, put object %.0f, pipelines %.0f / %.0f"
               + " / %.0f per s%n", round, send, receive, putObject, perProduct, batched, naive);
