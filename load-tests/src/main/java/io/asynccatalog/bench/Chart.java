@@ -43,9 +43,9 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
         + " cores shared by the load tool, the service and the local AWS-compatible servers", 20, 28);
-    panel(g, results, "_rate", "products stored / s (dashed: local ceiling)", 20);
-    panel(g, results, "_cpu_us", "service CPU µs / product (lower is better)", 420);
-    panel(g, results, "_p99_ms", "accept→stored p99 ms, saturated (lower is better)", 810);
+    panel(g, results, "_rate", "_ceiling", "products stored / s (dashed: local ceiling)", 20);
+    panel(g, results, "_cpu_us", null, "service CPU µs / product (lower is better)", 420);
+    panel(g, results, "_p99_ms", null, "accept→stored p99 ms, saturated (lower is better)", 810);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     for (int i = 0; i < MODES.length; i++) {
       g.setColor(COLORS[i]);
@@ -59,15 +59,16 @@ public final class Chart {
     ImageIO.write(image, "png", out.toFile());
   }
 
-  private static void panel(Graphics2D g, Properties results, String suffix, String title, int left) {
+  /** One bar per mode; with a ceiling suffix, each bar also gets a dashed outline at that figure (0 if absent). */
+  private static void panel(Graphics2D g, Properties results, String suffix, String ceilingSuffix, String title,
+                            int left) {
     double[] values = new double[MODES.length];
-    // the rates are drawn against the ceiling the local servers allow for the same calls (if the run measured it)
     double[] ceilings = new double[MODES.length];
     double max = 1;
     for (int i = 0; i < MODES.length; i++) {
       values[i] = Double.parseDouble(results.getProperty(MODES[i] + suffix, "0"));
-      if (suffix.equals("_rate")) {
-        ceilings[i] = Double.parseDouble(results.getProperty(MODES[i] + "_ceiling", "0"));
+      if (ceilingSuffix != null) {
+        ceilings[i] = Double.parseDouble(results.getProperty(MODES[i] + ceilingSuffix, "0"));
       }
       max = Math.max(max, Math.max(values[i], ceilings[i]));
     }

@@ -73,9 +73,7 @@ public final class EmulatorCeiling {
         double receive = rate(seconds, 1, () -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
                 .waitTimeSeconds(0))
             .thenCompose(r -> r.messages().isEmpty() ? CompletableFuture.completedFuture(0)
-                : sqs.deleteMessageBatch(d -> d.queueUrl(queue).entries(r.messages().stream()
-                    .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle())
-                        .build()).toList())).thenApply(x -> r.messages().size())));
+                : deleteAll(sqs, queue, r.messages())));
         double batchWrite = rate(seconds, 25, () -> ddb.batchWriteItem(b -> b.requestItems(Map.of(table,
             items(counter, 25)))));
         double putItem = rate(seconds, 1, () -> ddb.putItem(b -> b.tableName(table).item(item(counter))));
@@ -143,10 +141,7 @@ public final class EmulatorCeiling {
                 ? putReport(String.join("\n", messages.stream().map(Message::body).toList()))
                 : CompletableFuture.allOf(messages.stream().map(m -> putReport(m.body())).toArray(CompletableFuture[]::new));
             return CompletableFuture.allOf(items, reports)
-                .thenCompose(stored -> sqs.deleteMessageBatch(d -> d.queueUrl(queue).entries(messages.stream()
-                    .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle())
-                        .build()).toList())))
-                .thenApply(deleted -> messages.size());
+                .thenCompose(stored -> deleteAll(sqs, queue, messages));
           });
     }
 
@@ -170,6 +165,14 @@ public final class EmulatorCeiling {
       return s3.putObject(b -> b.bucket(bucket).key("reports/" + counter.incrementAndGet() + ".json")
           .contentType("application/json"), AsyncRequestBody.fromString(content));
     }
+  }
+
+  /** One DeleteMessageBatch for the received messages; completes with how many there were. */
+  private static CompletableFuture<Integer> deleteAll(SqsAsyncClient sqs, String queue, List<Message> messages) {
+    return sqs.deleteMessageBatch(d -> d.queueUrl(queue).entries(messages.stream()
+            .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle())
+                .build()).toList()))
+        .thenApply(deleted -> messages.size());
   }
 
   private static List<SendMessageBatchRequestEntry> entries(int n) {
