@@ -110,17 +110,17 @@ run_gatling() { # port, rate, tag
   mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.asynccatalog.load.IngestSimulation \
     -DbaseUrl="http://127.0.0.1:$1" -Drate="$2" -Dduration=20 -Dramp=5 -Dp99=20 \
     -Dgatling.failOnError=false > "$out" 2>&1 || true
-  local n p99
   # Gatling's summary table: "> request count | 17,125 | 17,125 | -" (thousands separated by commas)
-  n=$(awk '/request count/ {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$out")
-  p99=$(awk '/99th percentile \(ms\)/ {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$out")
-  echo "${n:-0} ${p99:-?}"
+  first_number() { awk -v row="$1" 'index($0, row) {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$out"; }
+  local n p50 p99
+  n=$(first_number "request count"); p50=$(first_number "50th percentile (ms)"); p99=$(first_number "99th percentile (ms)")
+  echo "${n:-0} ${p99:-?} ${p50:-?}"
 }
 # service CPU µs per request over a Gatling run against a process: pid, port, rate, tag
 gatling_cpu() {
   local c0 c1 n p99
   c0=$(cpu_ticks "$1")
-  read -r n p99 <<< "$(run_gatling "$2" "$3" "$4")"
+  read -r n _ <<< "$(run_gatling "$2" "$3" "$4")"
   c1=$(cpu_ticks "$1")
   awk -v t=$((c1 - c0)) -v n="$n" -v hz="$TICKS" 'BEGIN {if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-"}'
 }
@@ -220,11 +220,13 @@ stop_service
 
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
 declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL
-# products per call over the measured window: SQS receive, and store (one BatchWriteItem, one batched report)
-fill() { echo "$(metric catalog_receive_batch_size_sum) $(metric catalog_receive_batch_size_count)" \
+# products per call over the measured window: SQS send, SQS receive, and store (one BatchWriteItem, one batched report)
+fill() { echo "$(metric catalog_enqueue_batch_size_sum) $(metric catalog_enqueue_batch_size_count)" \
+  "$(metric catalog_receive_batch_size_sum) $(metric catalog_receive_batch_size_count)" \
   "$(metric catalog_store_batch_size_sum) $(metric catalog_store_batch_size_count)"; }
-# "receive / store" products per call since an earlier fill snapshot
-fill_since() { echo "$1 $(fill)" | awk '{printf "%.1f / %.1f", ($5 - $1) / ($6 - $2), ($7 - $3) / ($8 - $4)}'; }
+# "send / receive / store" products per call since an earlier fill snapshot
+fill_since() { echo "$1 $(fill)" | awk '{printf "%.1f / %.1f / %.1f", ($7 - $1) / ($8 - $2), ($9 - $3) / ($10 - $4),
+  ($11 - $5) / ($12 - $6)}'; }
 run_e2e() { # mode, then settings
   local mode=$1; shift
   log "end to end: $mode"
@@ -259,25 +261,26 @@ run_e2e per-product-vertx CATALOG_AWS_HTTP_CLIENT=vertx
 run_e2e batched-vertx CATALOG_REPORT_MODE=batched CATALOG_AWS_HTTP_CLIENT=vertx
 
 # --- 4. latency at half the maximum ingest rate and at half the end-to-end rate (Gatling, open model) ---------------
-# The same sequence twice: the defaults, then stores as received (no grouping of receives, no pause after a part-full
-# receive), to show in one run what the grouping saves where receives come back part full: below saturation.
+# The same sequence twice: the defaults, then every call at once (no linger of an idle publisher, no grouping of
+# receives, no pause after a part-full receive), to show in one run what waiting for fuller calls saves, and costs in
+# latency, where calls are part full: below saturation.
 # half of what the pipeline can store (per-product reports): the load a deployment would be sized for
 STORE_HALF=$(awk -v r="${E2E_RATE[per-product]}" 'BEGIN {printf "%d", r / 2}')
-declare -A HALF_P99 HALF_LAG50 HALF_LAG99 STORE_P99 STORE_LAG50 STORE_LAG99 STORE_CPU STORE_FILL HALF_RSS
+declare -A HALF_P50 HALF_P99 STORE_P50 HALF_LAG50 HALF_LAG99 STORE_P99 STORE_LAG50 STORE_LAG99 STORE_CPU STORE_FILL HALF_RSS
 run_half() { # name, then settings
   local name=$1; shift
   log "$name: half the ingest rate, $HALF POST/s for 20 s with consumers on, then half the end-to-end rate, $STORE_HALF POST/s"
   start_service "$name" "$@"
   for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
   buckets catalog_products_accept_to_stored_seconds > "$WORK/half0.txt"
-  read -r _ "HALF_P99[$name]" <<< "$(run_gatling $SERVICE_PORT "$HALF" "half-ingest-rate-$name")"
+  read -r _ "HALF_P99[$name]" "HALF_P50[$name]" <<< "$(run_gatling $SERVICE_PORT "$HALF" "half-ingest-rate-$name")"
   drain > /dev/null
   buckets catalog_products_accept_to_stored_seconds > "$WORK/half1.txt"
   HALF_LAG50[$name]=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.5)
   HALF_LAG99[$name]=$(quantile "$WORK/half0.txt" "$WORK/half1.txt" 0.99)
   local s0 s1 c0 c1 f0
   s0=$(metric catalog_products_stored_total); c0=$(cpu_ticks "$SERVICE_PID"); f0=$(fill)
-  read -r _ "STORE_P99[$name]" <<< "$(run_gatling $SERVICE_PORT "$STORE_HALF" "half-store-rate-$name")"
+  read -r _ "STORE_P99[$name]" "STORE_P50[$name]" <<< "$(run_gatling $SERVICE_PORT "$STORE_HALF" "half-store-rate-$name")"
   drain > /dev/null
   s1=$(metric catalog_products_stored_total); c1=$(cpu_ticks "$SERVICE_PID")
   STORE_CPU[$name]=$(awk -v t=$((c1 - c0)) -v a="$s0" -v b="$s1" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / (b - a)}')
@@ -290,7 +293,7 @@ run_half() { # name, then settings
 }
 run_half halfrate
 report=$(grep -o 'file:///[^ ]*index.html' "$WORK/gatling-half-ingest-rate-halfrate.txt" | tail -1 || true)
-run_half halfrate-as-received CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0
+run_half halfrate-at-once CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0
 half_p99=${HALF_P99[halfrate]}; half_lag_p50=${HALF_LAG50[halfrate]}; half_lag_p99=${HALF_LAG99[halfrate]}
 store_half_p99=${STORE_P99[halfrate]}; store_half_lag_p50=${STORE_LAG50[halfrate]}
 store_half_lag_p99=${STORE_LAG99[halfrate]}
@@ -323,7 +326,7 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | products stored per second | **${E2E_RATE[per-product]}** | **${E2E_RATE[batched-reports]}** | ${E2E_RATE[naive]} | **${E2E_RATE[per-product-vertx]}** | **${E2E_RATE[batched-vertx]}** |
 | service CPU per product | **${E2E_CPU[per-product]} µs** | **${E2E_CPU[batched-reports]} µs** | ${E2E_CPU[naive]} µs | **${E2E_CPU[per-product-vertx]} µs** | **${E2E_CPU[batched-vertx]} µs** |
 | S3 PUTs per product | ${E2E_PUTS[per-product]} | ${E2E_PUTS[batched-reports]} | ${E2E_PUTS[naive]} | ${E2E_PUTS[per-product-vertx]} | ${E2E_PUTS[batched-vertx]} |
-| products per SQS receive / per store (BatchWriteItem + batched report) | ${E2E_FILL[per-product]} | ${E2E_FILL[batched-reports]} | ${E2E_FILL[naive]} | ${E2E_FILL[per-product-vertx]} | ${E2E_FILL[batched-vertx]} |
+| products per SQS send / receive / store (BatchWriteItem + batched report) | ${E2E_FILL[per-product]} | ${E2E_FILL[batched-reports]} | ${E2E_FILL[naive]} | ${E2E_FILL[per-product-vertx]} | ${E2E_FILL[batched-vertx]} |
 | accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms | $(ms "${E2E_P50[per-product-vertx]}") / $(ms "${E2E_P99[per-product-vertx]}") ms | $(ms "${E2E_P50[batched-vertx]}") / $(ms "${E2E_P99[batched-vertx]}") ms |
 | POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} | ${E2E_INGEST[per-product-vertx]} | ${E2E_INGEST[batched-vertx]} |
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
@@ -331,13 +334,13 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | vs that ceiling | $(ratio "${E2E_RATE[per-product]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-reports]}" "$pipeline_batched_per_s") | $(ratio "${E2E_RATE[naive]}" "$pipeline_naive_per_s") | $(ratio "${E2E_RATE[per-product-vertx]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-vertx]}" "$pipeline_batched_per_s") |
 | vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
 
-| consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, stores as received (\`CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
+| consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, every call at once (\`CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
 |---|---|---|---|
-| POST p99 | ${half_p99:-?} ms | ${store_half_p99:-?} ms | ${STORE_P99[halfrate-as-received]:-?} ms |
-| accept→stored p50 / p99 | $(ms "${half_lag_p50:-0}") / $(ms "${half_lag_p99:-0}") ms | $(ms "${store_half_lag_p50:-0}") / $(ms "${store_half_lag_p99:-0}") ms | $(ms "${STORE_LAG50[halfrate-as-received]:-0}") / $(ms "${STORE_LAG99[halfrate-as-received]:-0}") ms |
-| service CPU per stored product | | **${STORE_CPU[halfrate]} µs** | ${STORE_CPU[halfrate-as-received]} µs |
-| products per SQS receive / per store | | ${STORE_FILL[halfrate]} | ${STORE_FILL[halfrate-as-received]} |
-| peak RSS (both runs) | ${HALF_RSS[halfrate]} MB | | ${HALF_RSS[halfrate-as-received]} MB |
+| POST p50 / p99 | ${HALF_P50[halfrate]:-?} / ${half_p99:-?} ms | ${STORE_P50[halfrate]:-?} / ${store_half_p99:-?} ms | ${STORE_P50[halfrate-at-once]:-?} / ${STORE_P99[halfrate-at-once]:-?} ms |
+| accept→stored p50 / p99 | $(ms "${half_lag_p50:-0}") / $(ms "${half_lag_p99:-0}") ms | $(ms "${store_half_lag_p50:-0}") / $(ms "${store_half_lag_p99:-0}") ms | $(ms "${STORE_LAG50[halfrate-at-once]:-0}") / $(ms "${STORE_LAG99[halfrate-at-once]:-0}") ms |
+| service CPU per stored product | | **${STORE_CPU[halfrate]} µs** | ${STORE_CPU[halfrate-at-once]} µs |
+| products per SQS send / receive / store | | ${STORE_FILL[halfrate]} | ${STORE_FILL[halfrate-at-once]} |
+| peak RSS (both runs) | ${HALF_RSS[halfrate]} MB | | ${HALF_RSS[halfrate-at-once]} MB |
 TXT
 )
 mkdir -p "$OUT"
@@ -364,7 +367,7 @@ half_ingest_lag_p99_ms=$(ms "${half_lag_p99:-0}")
 half_store_post_p99_ms=${store_half_p99:-}
 half_store_lag_p99_ms=$(ms "${store_half_lag_p99:-0}")
 half_store_cpu_us=${STORE_CPU[halfrate]}
-half_store_as_received_cpu_us=${STORE_CPU[halfrate-as-received]}
+half_store_at_once_cpu_us=${STORE_CPU[halfrate-at-once]}
 per_product_rate=${E2E_RATE[per-product]}
 per_product_cpu_us=${E2E_CPU[per-product]}
 per_product_p99_ms=$(ms "${E2E_P99[per-product]}")

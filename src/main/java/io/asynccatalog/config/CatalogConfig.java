@@ -68,6 +68,7 @@ public record CatalogConfig(
     IngestConfig ingest = new IngestConfig(
         r.integer("CATALOG_ENQUEUE_INSTANCES", 1, 64),
         r.integer("CATALOG_ENQUEUE_LINGER_MS", 0, 1000),
+        r.integer("CATALOG_ENQUEUE_IDLE_LINGER_MS", 0, 1000),
         r.integer("CATALOG_ENQUEUE_MAX_BATCHES_IN_FLIGHT", 1, 1024),
         r.integer("CATALOG_ENQUEUE_MAX_PENDING", 1, 1_000_000),
         Duration.ofMillis(r.integer("CATALOG_ENQUEUE_TIMEOUT_MS", 100, 120_000)),
@@ -124,7 +125,7 @@ public record CatalogConfig(
                           Duration idempotencyWindow) {}
 
   /** The batching SQS publisher behind POST /products. */
-  public record IngestConfig(int instances, int lingerMs, int maxBatchesInFlight, int maxPending,
+  public record IngestConfig(int instances, int lingerMs, int idleLingerMs, int maxBatchesInFlight, int maxPending,
                              Duration timeout, boolean batching) {}
 
   /**

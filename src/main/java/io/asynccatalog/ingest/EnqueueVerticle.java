@@ -29,7 +29,7 @@ import java.util.Map;
 
 /**
  * Puts accepted products on SQS in micro-batches: up to ten messages per SendMessageBatch, a short linger to fill a
- * batch while others are in flight, several batches in flight. Each requester is answered only once SQS has acknowledged its own entry, so an
+ * batch (one while others are in flight, one when the publisher is idle), several batches in flight. Each requester is answered only once SQS has acknowledged its own entry, so an
  * HTTP 202 always means the product is durably queued. Work waiting here is bounded; beyond the bound, or past its
  * deadline, a request fails fast with {@link Addresses#OVERLOADED}.
  */
@@ -87,10 +87,12 @@ public final class EnqueueVerticle extends VerticleBase {
 
   private void drain(boolean flush) {
     while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
-      // a partial batch goes at once when SQS is idle (low load: no added latency); while batches are in flight,
-      // it waits up to the linger for more products, so that busy periods send full batches
-      if (!flush && waiting.size() < batchSize && batchesInFlight > 0 && config.lingerMs() > 0) {
-        armLinger();
+      // a partial batch waits up to the linger for more products, so that busy periods send full batches; an idle
+      // publisher (nothing in flight) waits the idle linger, which below saturation halves the sends per product
+      // for a few ms of POST latency (0: it sends at once)
+      int linger = batchesInFlight > 0 ? config.lingerMs() : config.idleLingerMs();
+      if (!flush && waiting.size() < batchSize && linger > 0) {
+        armLinger(linger);
         return;
       }
       List<Pending> batch = takeBatch();
@@ -103,9 +105,9 @@ public final class EnqueueVerticle extends VerticleBase {
     }
   }
 
-  private void armLinger() {
+  private void armLinger(int lingerMs) {
     if (lingerTimer < 0) {
-      lingerTimer = vertx.setTimer(config.lingerMs(), id -> {
+      lingerTimer = vertx.setTimer(lingerMs, id -> {
         lingerTimer = -1;
         drain(true);
       });
