@@ -110,15 +110,19 @@ run_gatling() { # port, rate, tag
   mvn -q -B -f load-tests/pom.xml gatling:test -Dgatling.simulationClass=io.asynccatalog.load.IngestSimulation \
     -DbaseUrl="http://127.0.0.1:$1" -Drate="$2" -Dduration=20 -Dramp=5 -Dp99=20 \
     -Dgatling.failOnError=false > "$out" 2>&1 || true
-  # Gatling's summary table: "> request count | 17,125 | 17,125 | -" (thousands separated by commas)
-  first_number() { awk -v row="$1" 'index($0, row) {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$out"; }
   local n p50 p99
-  n=$(first_number "request count"); p50=$(first_number "50th percentile (ms)"); p99=$(first_number "99th percentile (ms)")
+  n=$(gatling_figure "$out" "request count")
+  p50=$(gatling_figure "$out" "50th percentile (ms)"); p99=$(gatling_figure "$out" "99th percentile (ms)")
   echo "${n:-0} ${p99:-?} ${p50:-?}"
+}
+# the first number of a row of Gatling's summary table: "> request count | 17,125 | 17,125 | -" (thousands separated
+# by commas): file, row
+gatling_figure() {
+  awk -v row="$2" 'index($0, row) {gsub(/,/, ""); for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) {print $i; exit}}' "$1"
 }
 # service CPU µs per request over a Gatling run against a process: pid, port, rate, tag
 gatling_cpu() {
-  local c0 c1 n p99
+  local c0 c1 n
   c0=$(cpu_ticks "$1")
   read -r n _ <<< "$(run_gatling "$2" "$3" "$4")"
   c1=$(cpu_ticks "$1")
