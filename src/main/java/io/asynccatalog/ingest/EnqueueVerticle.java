@@ -55,7 +55,8 @@ public final class EnqueueVerticle extends VerticleBase {
     this.batchSize = config.batching() ? ProductQueue.MAX_BATCH : 1;
   }
 
-  private record Pending(Message<Product> request, String body, int bytes, long deadlineNanos, String traceparent) {}
+  private record Pending(Message<Product> request, String body, int bytes, long arrivedNanos, long deadlineNanos,
+                         String traceparent) {}
 
   @Override
   public Future<?> start() {
@@ -80,20 +81,25 @@ public final class EnqueueVerticle extends VerticleBase {
     }
     String body = ProductJson.toMessage(request.body());
     int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-    waiting.add(new Pending(request, body, bytes, System.nanoTime() + config.timeout().toNanos(),
+    long now = System.nanoTime();
+    waiting.add(new Pending(request, body, bytes, now, now + config.timeout().toNanos(),
         request.headers().get(TraceContext.HEADER)));
     drain(false);
   }
 
+  /** Sends full batches at once, a partial one when its oldest product has lingered long enough; flush: all now. */
   private void drain(boolean flush) {
     while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
-      // a partial batch waits up to the linger for more products, so that busy periods send full batches; an idle
-      // publisher (nothing in flight) waits the idle linger, which below saturation halves the sends per product
-      // for a few ms of POST latency (0: it sends at once)
-      int linger = batchesInFlight > 0 ? config.lingerMs() : config.idleLingerMs();
-      if (!flush && waiting.size() < batchSize && linger > 0) {
-        armLinger(linger);
-        return;
+      // a partial batch waits for more products, so that busy periods send full batches: the linger while other
+      // batches are in flight, the idle linger when none is (below saturation it halves the sends per product for a
+      // few ms of POST latency; 0: a lone product goes at once). The wait counts from its oldest product's arrival.
+      if (!flush && waiting.size() < batchSize) {
+        long lingerNanos = (batchesInFlight > 0 ? config.lingerMs() : config.idleLingerMs()) * 1_000_000L;
+        long left = lingerNanos - (System.nanoTime() - waiting.peek().arrivedNanos());
+        if (left > 0) {
+          armLinger(left);
+          return;
+        }
       }
       List<Pending> batch = takeBatch();
       if (!batch.isEmpty()) {
@@ -105,11 +111,11 @@ public final class EnqueueVerticle extends VerticleBase {
     }
   }
 
-  private void armLinger(int lingerMs) {
+  private void armLinger(long nanos) {
     if (lingerTimer < 0) {
-      lingerTimer = vertx.setTimer(lingerMs, id -> {
+      lingerTimer = vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> {
         lingerTimer = -1;
-        drain(true);
+        drain(drained != null);
       });
     }
   }
