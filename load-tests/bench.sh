@@ -223,7 +223,7 @@ ingv_cpu=$(awk -v t=$((c1 - c0)) -v n="$ingv_n" -v hz="$TICKS" 'BEGIN {printf "%
 stop_service
 
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
-declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL
+declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL E2E_CORES
 # products per call over the measured window: SQS send, SQS receive, and store (one BatchWriteItem, one batched report)
 fill() { echo "$(metric catalog_enqueue_batch_size_sum) $(metric catalog_enqueue_batch_size_count)" \
   "$(metric catalog_receive_batch_size_sum) $(metric catalog_receive_batch_size_count)" \
@@ -236,13 +236,13 @@ run_e2e() { # mode, then settings
   log "end to end: $mode"
   start_service "$mode" "$@"
   for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
-  local s0 r0 c0 t0 n rps p50 p99 bad waited s1 r1 c1 t1
+  local s0 r0 c0 e0 t0 n rps p50 p99 bad waited s1 r1 c1 e1 t1
   s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total); local f0; f0=$(fill)
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
-  c0=$(cpu_ticks "$SERVICE_PID"); t0=$(date +%s.%N)
+  c0=$(cpu_ticks "$SERVICE_PID"); e0=$(cpu_ticks "$EMULATORS_PID"); t0=$(date +%s.%N)
   read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
   waited=$(drain)
-  t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID")
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID"); e1=$(cpu_ticks "$EMULATORS_PID")
   s1=$(metric catalog_products_stored_total); r1=$(metric catalog_reports_objects_total)
   local stored; stored=$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%d", b - a}')
   E2E_RATE[$mode]=$(awk -v n="$stored" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
@@ -254,6 +254,9 @@ run_e2e() { # mode, then settings
   E2E_INGEST[$mode]=$rps
   E2E_PUTS[$mode]=$(awk -v a="$r0" -v b="$r1" -v n="$stored" 'BEGIN {printf "%.2f", (b - a) / n}')
   E2E_FILL[$mode]=$(fill_since "$f0")
+  # cores each process used on average over load + drain: which one takes the machine
+  E2E_CORES[$mode]=$(awk -v c=$((c1 - c0)) -v e=$((e1 - e0)) -v a="$t0" -v b="$t1" -v hz="$TICKS" \
+    'BEGIN {printf "%.2f / %.2f", c / hz / (b - a), e / hz / (b - a)}')
   log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
   stop_service
 }
@@ -333,6 +336,7 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | products per SQS send / receive / store (BatchWriteItem + batched report) | ${E2E_FILL[per-product]} | ${E2E_FILL[batched-reports]} | ${E2E_FILL[naive]} | ${E2E_FILL[per-product-vertx]} | ${E2E_FILL[batched-vertx]} |
 | accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms | $(ms "${E2E_P50[per-product-vertx]}") / $(ms "${E2E_P99[per-product-vertx]}") ms | $(ms "${E2E_P50[batched-vertx]}") / $(ms "${E2E_P99[batched-vertx]}") ms |
 | POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} | ${E2E_INGEST[per-product-vertx]} | ${E2E_INGEST[batched-vertx]} |
+| cores used on average over load + drain: service / local servers | ${E2E_CORES[per-product]} | ${E2E_CORES[batched-reports]} | ${E2E_CORES[naive]} | ${E2E_CORES[per-product-vertx]} | ${E2E_CORES[batched-vertx]} |
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
 | emulator ceiling for the same calls (direct SDK pipeline: send, receive, store, delete; 16 in flight) | $pipeline_per_product_per_s | $pipeline_batched_per_s | $pipeline_naive_per_s | $pipeline_per_product_per_s | $pipeline_batched_per_s |
 | vs that ceiling | $(ratio "${E2E_RATE[per-product]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-reports]}" "$pipeline_batched_per_s") | $(ratio "${E2E_RATE[naive]}" "$pipeline_naive_per_s") | $(ratio "${E2E_RATE[per-product-vertx]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-vertx]}" "$pipeline_batched_per_s") |
