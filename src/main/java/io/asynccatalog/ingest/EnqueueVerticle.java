@@ -55,8 +55,7 @@ public final class EnqueueVerticle extends VerticleBase {
     this.batchSize = config.batching() ? ProductQueue.MAX_BATCH : 1;
   }
 
-  private record Pending(Message<Product> request, String body, int bytes, long arrivedNanos, long deadlineNanos,
-                         String traceparent) {}
+  private record Pending(Message<Product> request, String body, int bytes, long arrivedNanos, String traceparent) {}
 
   @Override
   public Future<?> start() {
@@ -69,7 +68,7 @@ public final class EnqueueVerticle extends VerticleBase {
   public Future<?> stop() {
     drained = Promise.promise();
     return consumer.unregister().compose(v -> {
-      drain(true);
+      drain();
       return drained.future();
     });
   }
@@ -81,19 +80,20 @@ public final class EnqueueVerticle extends VerticleBase {
     }
     String body = ProductJson.toMessage(request.body());
     int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-    long now = System.nanoTime();
-    waiting.add(new Pending(request, body, bytes, now, now + config.timeout().toNanos(),
-        request.headers().get(TraceContext.HEADER)));
-    drain(false);
+    waiting.add(new Pending(request, body, bytes, System.nanoTime(), request.headers().get(TraceContext.HEADER)));
+    drain();
   }
 
-  /** Sends full batches at once, a partial one when its oldest product has lingered long enough; flush: all now. */
-  private void drain(boolean flush) {
+  /**
+   * Sends full batches at once, a partial one when its oldest product has lingered long enough; once stopping,
+   * everything at once.
+   */
+  private void drain() {
     while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
       // a partial batch waits for more products, so that busy periods send full batches: the linger while other
       // batches are in flight, the idle linger when none is (below saturation it halves the sends per product for a
       // few ms of POST latency; 0: a lone product goes at once). The wait counts from its oldest product's arrival.
-      if (!flush && waiting.size() < batchSize) {
+      if (drained == null && waiting.size() < batchSize) {
         long lingerNanos = (batchesInFlight > 0 ? config.lingerMs() : config.idleLingerMs()) * 1_000_000L;
         long left = lingerNanos - (System.nanoTime() - waiting.peek().arrivedNanos());
         if (left > 0) {
@@ -115,9 +115,13 @@ public final class EnqueueVerticle extends VerticleBase {
     if (lingerTimer < 0) {
       lingerTimer = vertx.setTimer(Math.max(1, (nanos + 999_999) / 1_000_000), id -> {
         lingerTimer = -1;
-        drain(drained != null);
+        drain();
       });
     }
+  }
+
+  private long deadlineNanos(Pending pending) {
+    return pending.arrivedNanos() + config.timeout().toNanos();
   }
 
   /** Up to ten entries within the byte limit; entries already past their deadline are answered, not sent. */
@@ -127,7 +131,7 @@ public final class EnqueueVerticle extends VerticleBase {
     long now = System.nanoTime();
     while (batch.size() < batchSize && !waiting.isEmpty()) {
       Pending next = waiting.peek();
-      if (next.deadlineNanos() - now <= 0) {
+      if (deadlineNanos(next) - now <= 0) {
         waiting.poll();
         next.request().fail(Addresses.OVERLOADED, "SQS did not take the product in time");
         continue;
@@ -153,7 +157,7 @@ public final class EnqueueVerticle extends VerticleBase {
             .stringValue(p.traceparent()).build()));
       }
       entries.add(entry.build());
-      earliestDeadline = Math.min(earliestDeadline, p.deadlineNanos());
+      earliestDeadline = Math.min(earliestDeadline, deadlineNanos(p));
     }
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, earliestDeadline - System.nanoTime()));
     batchesInFlight++;
@@ -168,7 +172,7 @@ public final class EnqueueVerticle extends VerticleBase {
         LOG.warn("SendMessageBatch of {} failed: {}", batch.size(), result.cause().toString());
         batch.forEach(p -> p.request().fail(Addresses.OVERLOADED, "SQS is unavailable"));
       }
-      drain(drained != null);
+      drain();
     });
   }
 
