@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * survives the process.
  */
 final class TableStore implements AutoCloseable {
+  private static final int RETENTION_MS = 1000;
+
   private final MVStore store;
   private final MVMap<String, String> tables;
   private final Map<String, Table> open = new ConcurrentHashMap<>();
@@ -36,6 +38,10 @@ final class TableStore implements AutoCloseable {
       builder.fileName(file.toString());
     }
     this.store = builder.open();
+    // every write commits, and H2 keeps replaced parts of the file 45 s by default before reusing them: under a
+    // stream of writes the file grew by 19 KB per commit. One second still covers any commit's writes; 0 can leave
+    // a file H2 refuses to reopen (h2database #2752).
+    store.setRetentionTime(RETENTION_MS);
     this.tables = store.openMap("tables");
   }
 
