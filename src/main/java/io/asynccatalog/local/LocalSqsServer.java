@@ -54,12 +54,9 @@ final class LocalSqsServer implements AutoCloseable {
             Map.entry("node-address.context-path", ""),
             Map.entry("messages-storage.enabled", true),
             Map.entry("messages-storage.driver-class", "org.h2.Driver"),
-            // WRITE_DELAY=0: each commit reaches the file before SQS answers, so an acknowledged send survives a crash.
-            // Every call commits, and H2 keeps replaced parts of the file 45 s by default before reusing them: under
-            // load the file held 1.5 GB of dead data, and the local servers wrote 3.8 times as much to disk. One
-            // second still covers any commit's writes; 0 can leave a file H2 refuses to reopen (h2database #2752).
+            // WRITE_DELAY=0: each commit reaches the file before SQS answers, so an acknowledged send survives a crash
             Map.entry("messages-storage.uri", "jdbc:h2:" + dir.toAbsolutePath().resolve("elasticmq")
-                + ";WRITE_DELAY=0;RETENTION_TIME=1000"),
+                + ";WRITE_DELAY=0;RETENTION_TIME=" + H2Files.RETENTION_MS),
             Map.entry("messages-storage.username", ""),
             Map.entry("messages-storage.password", ""),
             Map.entry("messages-storage.prune-data-on-init", false),

@@ -1,13 +1,11 @@
 package io.asynccatalog.local;
 
-import io.asynccatalog.aws.AwsEnvironment;
+import io.asynccatalog.testing.Inspector;
 import io.asynccatalog.testing.LoadClient;
 import io.asynccatalog.testing.Poll;
 import io.asynccatalog.testing.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -45,7 +43,7 @@ class LocalSqsServerTest {
     int port = ServiceProcess.freePort();
     try (ServiceProcess server = ServiceProcess.start(dir, Map.of("CATALOG_DATA_DIR", dir.resolve("data").toString(),
             "CATALOG_LOCAL_SQS_PORT", Integer.toString(port)), "emulators", "sqs");
-         SqsClient sqs = client(port)) {
+         SqsClient sqs = Inspector.sqsClient(URI.create("http://127.0.0.1:" + port))) {
       Poll.until(Duration.ofSeconds(60), "the SQS server", () -> LoadClient.listening(port));
       String queue = sqs.createQueue(b -> b.queueName("stream")).queueUrl();
       int passed = streamUntil(sqs, queue, System.nanoTime() + 6_000_000_000L);
@@ -74,13 +72,5 @@ class LocalSqsServerTest {
       }
     }
     return deleted;
-  }
-
-  private static SqsClient client(int port) {
-    return SqsClient.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + port))
-        .region(AwsEnvironment.LOCAL_REGION)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("any", "thing")))
-        .build();
   }
 }

@@ -18,18 +18,25 @@ import java.util.Set;
 
 /** Looks at queues, tables and buckets from outside the service, with plain blocking SDK clients. */
 public final class Inspector implements AutoCloseable {
+  private static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t"));
+
   private final SqsClient sqs;
   private final DynamoDbClient dynamoDb;
   private final S3Client s3;
 
   public Inspector(URI sqsEndpoint, URI dynamoDbEndpoint, URI s3Endpoint) {
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t"));
-    sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(AwsEnvironment.LOCAL_REGION)
-        .credentialsProvider(credentials).build();
+    sqs = sqsClient(sqsEndpoint);
     dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(AwsEnvironment.LOCAL_REGION)
-        .credentialsProvider(credentials).build();
+        .credentialsProvider(CREDENTIALS).build();
     s3 = S3Client.builder().endpointOverride(s3Endpoint).region(AwsEnvironment.LOCAL_REGION).forcePathStyle(true)
-        .credentialsProvider(credentials).build();
+        .credentialsProvider(CREDENTIALS).build();
+  }
+
+  /** A blocking SQS client for a local endpoint; the caller closes it. */
+  public static SqsClient sqsClient(URI endpoint) {
+    return SqsClient.builder().endpointOverride(endpoint).region(AwsEnvironment.LOCAL_REGION)
+        .credentialsProvider(CREDENTIALS).build();
   }
 
   /** Visible, in-flight and delayed messages of the named queue. */

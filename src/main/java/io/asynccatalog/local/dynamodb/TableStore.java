@@ -1,5 +1,6 @@
 package io.asynccatalog.local.dynamodb;
 
+import io.asynccatalog.local.H2Files;
 import io.vertx.core.json.JsonObject;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -18,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * survives the process.
  */
 final class TableStore implements AutoCloseable {
-  private static final int RETENTION_MS = 1000;
-
   private final MVStore store;
   private final MVMap<String, String> tables;
   private final Map<String, Table> open = new ConcurrentHashMap<>();
@@ -38,10 +37,7 @@ final class TableStore implements AutoCloseable {
       builder.fileName(file.toString());
     }
     this.store = builder.open();
-    // every write commits, and H2 keeps replaced parts of the file 45 s by default before reusing them: under a
-    // stream of writes the file grew by 19 KB per commit. One second still covers any commit's writes; 0 can leave
-    // a file H2 refuses to reopen (h2database #2752).
-    store.setRetentionTime(RETENTION_MS);
+    store.setRetentionTime(H2Files.RETENTION_MS); // every write commits: reuse replaced space soon
     this.tables = store.openMap("tables");
   }
 
