@@ -223,7 +223,7 @@ ingv_cpu=$(awk -v t=$((c1 - c0)) -v n="$ingv_n" -v hz="$TICKS" 'BEGIN {printf "%
 stop_service
 
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
-declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL E2E_CORES
+declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL E2E_CORES E2E_LOAD E2E_DRAIN E2E_DRAIN_CPU
 # products per call over the measured window: SQS send, SQS receive, and store (one BatchWriteItem, one batched report)
 fill() { echo "$(metric catalog_enqueue_batch_size_sum) $(metric catalog_enqueue_batch_size_count)" \
   "$(metric catalog_receive_batch_size_sum) $(metric catalog_receive_batch_size_count)" \
@@ -241,12 +241,18 @@ run_e2e() { # mode, then settings
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
   c0=$(cpu_ticks "$SERVICE_PID"); e0=$(cpu_ticks "$EMULATORS_PID"); t0=$(date +%s.%N)
   read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
+  # the POSTs stop here: from now on the consumers alone drain the backlog, as the drain ceiling loops do
+  local sm cm tm; sm=$(metric catalog_products_stored_total); cm=$(cpu_ticks "$SERVICE_PID"); tm=$(date +%s.%N)
   waited=$(drain)
   t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID"); e1=$(cpu_ticks "$EMULATORS_PID")
   s1=$(metric catalog_products_stored_total); r1=$(metric catalog_reports_objects_total)
   local stored; stored=$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%d", b - a}')
   E2E_RATE[$mode]=$(awk -v n="$stored" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
   E2E_CPU[$mode]=$(awk -v t=$((c1 - c0)) -v n="$stored" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+  E2E_LOAD[$mode]=$(awk -v a="$s0" -v b="$sm" -v x="$t0" -v y="$tm" 'BEGIN {printf "%.0f", (b - a) / (y - x)}')
+  E2E_DRAIN[$mode]=$(awk -v a="$sm" -v b="$s1" -v x="$tm" -v y="$t1" 'BEGIN {printf "%.0f", (b - a) / (y - x)}')
+  E2E_DRAIN_CPU[$mode]=$(awk -v t=$((c1 - cm)) -v a="$sm" -v b="$s1" -v hz="$TICKS" \
+    'BEGIN {printf "%.1f", t * 1e6 / hz / (b - a)}')
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag1.txt"
   E2E_P50[$mode]=$(quantile "$WORK/lag0.txt" "$WORK/lag1.txt" 0.5)
   E2E_P99[$mode]=$(quantile "$WORK/lag0.txt" "$WORK/lag1.txt" 0.99)
@@ -340,6 +346,11 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
 | emulator ceiling for the same calls (direct SDK pipeline: send, receive, store, delete; 16 in flight) | $pipeline_per_product_per_s | $pipeline_batched_per_s | $pipeline_naive_per_s | $pipeline_per_product_per_s | $pipeline_batched_per_s |
 | vs that ceiling | $(ratio "${E2E_RATE[per-product]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-reports]}" "$pipeline_batched_per_s") | $(ratio "${E2E_RATE[naive]}" "$pipeline_naive_per_s") | $(ratio "${E2E_RATE[per-product-vertx]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-vertx]}" "$pipeline_batched_per_s") |
+| stored/s while the POSTs come (the load window) | ${E2E_LOAD[per-product]} | ${E2E_LOAD[batched-reports]} | ${E2E_LOAD[naive]} | ${E2E_LOAD[per-product-vertx]} | ${E2E_LOAD[batched-vertx]} |
+| stored/s draining the backlog once the POSTs stop (consumers alone) | **${E2E_DRAIN[per-product]}** | **${E2E_DRAIN[batched-reports]}** | ${E2E_DRAIN[naive]} | **${E2E_DRAIN[per-product-vertx]}** | **${E2E_DRAIN[batched-vertx]}** |
+| service CPU per product while draining (the consumer side alone) | ${E2E_DRAIN_CPU[per-product]} µs | ${E2E_DRAIN_CPU[batched-reports]} µs | ${E2E_DRAIN_CPU[naive]} µs | ${E2E_DRAIN_CPU[per-product-vertx]} µs | ${E2E_DRAIN_CPU[batched-vertx]} µs |
+| drain ceiling: the same consumer calls on a queued backlog (direct SDK loop: receive, store, delete) | $drain_per_product_per_s | $drain_batched_per_s | $drain_naive_per_s | $drain_per_product_per_s | $drain_batched_per_s |
+| draining vs that ceiling | $(ratio "${E2E_DRAIN[per-product]}" "$drain_per_product_per_s") | $(ratio "${E2E_DRAIN[batched-reports]}" "$drain_batched_per_s") | $(ratio "${E2E_DRAIN[naive]}" "$drain_naive_per_s") | $(ratio "${E2E_DRAIN[per-product-vertx]}" "$drain_per_product_per_s") | $(ratio "${E2E_DRAIN[batched-vertx]}" "$drain_batched_per_s") |
 | vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, every call at once (\`CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
@@ -391,6 +402,12 @@ per_product_vertx_p99_ms=$(ms "${E2E_P99[per-product-vertx]}")
 batched_vertx_rate=${E2E_RATE[batched-vertx]}
 batched_vertx_cpu_us=${E2E_CPU[batched-vertx]}
 batched_vertx_p99_ms=$(ms "${E2E_P99[batched-vertx]}")
+per_product_drain_rate=${E2E_DRAIN[per-product]}
+per_product_drain_cpu_us=${E2E_DRAIN_CPU[per-product]}
+per_product_drain_ceiling=$drain_per_product_per_s
+batched_drain_rate=${E2E_DRAIN[batched-reports]}
+batched_drain_cpu_us=${E2E_DRAIN_CPU[batched-reports]}
+batched_drain_ceiling=$drain_batched_per_s
 PROPS
 [ -n "$report" ] && log "Gatling report: $report"
 if [ -z "$TAG" ]; then # the README's chart shows the default run

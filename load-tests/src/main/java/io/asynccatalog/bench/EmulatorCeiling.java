@@ -32,10 +32,14 @@ import java.util.function.Supplier;
  * the SDK with 16 calls in flight, each operation for a fixed time. Then the same for whole pipelines: the calls the
  * service makes per product in each mode, all against the same servers at once (sends, receives, writes, reports and
  * deletes share the servers and the two cores, as they do under the service), which is the end-to-end ceiling.
+ * Last, the consumer side alone, as the service drains a backlog once the POSTs stop: a queue filled with
+ * {@value #BACKLOG} products first (not timed), then received, stored and deleted with the calls of each mode.
  * Prints one "name=value" line per figure. Usage: EmulatorCeiling sqsUrl dynamoDbUrl s3Url seconds [warmRounds].
  */
 public final class EmulatorCeiling {
   private static final int IN_FLIGHT = 16;
+  /** About what the service leaves queued after a saturated window of 10 s (1,900 accepted/s, 700 stored/s). */
+  private static final int BACKLOG = 20_000;
   private static final String BODY = "{\"v\":1,\"id\":\"01a20e66-3c3b-766f-b1ef-08a49545cc1d\",\"name\":\"Pen\","
       + "\"price\":\"1.99\",\"currency\":\"USD\",\"createdAt\":\"2026-11-24T16:31:56.168456659Z\"}";
 
@@ -97,16 +101,29 @@ public final class EmulatorCeiling {
           System.out.printf("s3_put_object_per_s=%.0f%n", putObject);
         }
       }
+      // the drain loops only in the measured round: they make the pipelines' calls, which warmed the servers above
+      System.out.printf("drain_per_product_per_s=%.0f%n", drain(sqs, perProductQueue, seconds,
+          () -> pipeline.consume(perProductQueue, false)));
+      System.out.printf("drain_batched_per_s=%.0f%n", drain(sqs, batchedQueue, seconds,
+          () -> pipeline.consume(batchedQueue, true)));
+      System.out.printf("drain_naive_per_s=%.0f%n", drain(sqs, naiveQueue, seconds,
+          () -> pipeline.consumeOne(naiveQueue)));
     }
   }
 
   /** Calls per second times {@code perCall} units (or the units each call reports) over the window. */
   private static double rate(int seconds, int perCall, Supplier<CompletableFuture<?>> call) throws Exception {
+    return rate(seconds, Long.MAX_VALUE, perCall, call);
+  }
+
+  /** As above, ending early once {@code limit} units are done. */
+  private static double rate(int seconds, long limit, int perCall, Supplier<CompletableFuture<?>> call)
+      throws Exception {
     Semaphore slots = new Semaphore(IN_FLIGHT);
     AtomicLong units = new AtomicLong();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long start = System.nanoTime();
-    while (System.nanoTime() < end) {
+    while (System.nanoTime() < end && units.get() < limit) {
       slots.acquire();
       call.get().whenComplete((result, error) -> {
         if (error == null) {
@@ -120,6 +137,28 @@ public final class EmulatorCeiling {
   }
 
   /**
+   * Products per second a consumer step takes off a queue filled with {@link #BACKLOG} products beforehand, until
+   * the backlog is gone or the window ends. What is left is then received and deleted (not timed), so that the next
+   * loop starts clean: PurgeQueue would not do, as the local SQS server keeps purged messages in its file.
+   */
+  private static double drain(SqsAsyncClient sqs, String queue, int seconds, Supplier<CompletableFuture<Integer>> step)
+      throws Exception {
+    AtomicLong sent = new AtomicLong();
+    rate(120, BACKLOG, 10, () -> sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries(10)))
+        .thenRun(() -> sent.addAndGet(10)));
+    AtomicLong taken = new AtomicLong();
+    double perSecond = rate(seconds, sent.get(), 0, () -> step.get().thenApply(n -> {
+      taken.addAndGet(n);
+      return n;
+    }));
+    rate(120, sent.get() - taken.get(), 0, () -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
+            .waitTimeSeconds(0))
+        .thenCompose(r -> r.messages().isEmpty() ? CompletableFuture.completedFuture(0)
+            : deleteAll(sqs, queue, r.messages())));
+    return perSecond;
+  }
+
+  /**
    * One step of a pipeline: send products, receive, store them (table and reports), delete the messages; completes
    * with the number of products stored. With 16 steps in flight sends and receives stay balanced, so the queue holds
    * no backlog and every product pays all its calls within the window.
@@ -129,7 +168,12 @@ public final class EmulatorCeiling {
     /** The batching modes: SendMessageBatch(10), ReceiveMessage(10), BatchWriteItem, reports, DeleteMessageBatch. */
     CompletableFuture<Integer> batched(String queue, boolean oneReportPerBatch) {
       return sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(entries(10)))
-          .thenCompose(sent -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)))
+          .thenCompose(sent -> consume(queue, oneReportPerBatch));
+    }
+
+    /** The consumer's part of a batching mode: receive ten, store them (table and reports), delete them. */
+    CompletableFuture<Integer> consume(String queue, boolean oneReportPerBatch) {
+      return sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
           .thenCompose(received -> {
             List<Message> messages = received.messages();
             if (messages.isEmpty()) {
@@ -147,8 +191,12 @@ public final class EmulatorCeiling {
 
     /** Naive mode: SendMessage, ReceiveMessage(1), PutItem, PutObject, DeleteMessage per product. */
     CompletableFuture<Integer> naive(String queue) {
-      return sqs.sendMessage(b -> b.queueUrl(queue).messageBody(BODY))
-          .thenCompose(sent -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(0)))
+      return sqs.sendMessage(b -> b.queueUrl(queue).messageBody(BODY)).thenCompose(sent -> consumeOne(queue));
+    }
+
+    /** The consumer's part of naive mode: receive one, PutItem, PutObject, delete it. */
+    CompletableFuture<Integer> consumeOne(String queue) {
+      return sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(0))
           .thenCompose(received -> {
             if (received.messages().isEmpty()) {
               return CompletableFuture.completedFuture(0);
