@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  */
 public final class EmulatorCeiling {
   private static final int IN_FLIGHT = 16;
-  /** About what the service leaves queued after a saturated window of 10 s (1,900 accepted/s, 700 stored/s). */
+  /** About what the service leaves queued after a saturated window of 10 s (1,900 accepted/s, under 200 stored/s). */
   private static final int BACKLOG = 20_000;
   private static final String BODY = "{\"v\":1,\"id\":\"01a20e66-3c3b-766f-b1ef-08a49545cc1d\",\"name\":\"Pen\","
       + "\"price\":\"1.99\",\"currency\":\"USD\",\"createdAt\":\"2026-11-24T16:31:56.168456659Z\"}";
