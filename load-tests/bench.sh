@@ -2,7 +2,7 @@
 # One command, one machine: builds, starts the local AWS-compatible servers as their own process and the service in
 # AWS mode against them, warms up, measures, and prints a table (also written to load-tests/results/).
 #
-#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5
+#   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5 BENCH_SUSTAIN_SECONDS=20
 #                                       # BENCH_CEILING_WARM_ROUNDS=2 (warm-up rounds of the SDK ceiling loops) by default;
 #                                       # BENCH_HEAP=-Xmx256m BENCH_JVM=-XX:+UseSerialGC (the servers' JVM flags)
 #   BENCH_WARM_ROUNDS=15 BENCH_TAG=soak load-tests/bench.sh   # nearer steady state (less JIT in the window); own result files
@@ -272,11 +272,64 @@ run_e2e() { # mode, then settings
   E2E_CORES[$mode]=$(awk -v c=$((c1 - c0)) -v e=$((e1 - e0)) -v a="$t0" -v b="$t1" -v hz="$TICKS" \
     'BEGIN {printf "%.2f / %.2f", c / hz / (b - a), e / hz / (b - a)}')
   log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
+  if [ "${SUSTAIN:-}" = 1 ]; then run_sustained "$mode"; fi
   stop_service
 }
-run_e2e per-product
-run_e2e batched-reports CATALOG_REPORT_MODE=batched
-run_e2e naive CATALOG_BATCHING=false
+
+# Sustained end to end: what the pipeline keeps up with, as opposed to what it drains once the POSTs stop. An
+# open-model load (a fixed arrival rate; latencies from each request's intended start) in steps of 1.2x from 40 % of
+# the saturated rate above, in the same warmed service; after the first step it does not keep up with, one step
+# halfway (1.1x the last one kept up with). A step is kept up with when every POST gets 202, at least 95 % of the
+# products accepted during it are stored during it, and accept->stored p99 stays within 2 s.
+declare -A SUS_RATE SUS_POST SUS_LAG SUS_CPU SUS_CORES SUS_NEXT
+sustain_step() { # rate: measures one step, prints "ok|behind accepted stored post lag cpu cores"
+  local rate=$1 a0 s0 a1 s1 s2 c0 c1 c2 e0 e1 t0 t1 out
+  read -r a0 s0 <<< "$(counts)"; c0=$(cpu_ticks "$SERVICE_PID"); e0=$(cpu_ticks "$EMULATORS_PID"); t0=$(date +%s.%N)
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/sus0.txt"
+  out=$(java -cp "$TOOLS_CP" io.asynccatalog.bench.OpenModelLoad "http://127.0.0.1:$SERVICE_PORT/products" "$rate" \
+    "$SUSTAIN_SECONDS" 2> /dev/null)
+  read -r a1 s1 <<< "$(counts)"; c1=$(cpu_ticks "$SERVICE_PID"); e1=$(cpu_ticks "$EMULATORS_PID"); t1=$(date +%s.%N)
+  drain > /dev/null
+  read -r _ s2 <<< "$(counts)"; c2=$(cpu_ticks "$SERVICE_PID")
+  buckets catalog_products_accept_to_stored_seconds > "$WORK/sus1.txt"
+  local sent ok p50 p99 lag50 lag99
+  sent=$(echo "$out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p'); ok=$(echo "$out" | sed -n 's/.*accepted=\([0-9]*\).*/\1/p')
+  p50=$(echo "$out" | sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p'); p99=$(echo "$out" | sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p')
+  lag50=$(quantile "$WORK/sus0.txt" "$WORK/sus1.txt" 0.5); lag99=$(quantile "$WORK/sus0.txt" "$WORK/sus1.txt" 0.99)
+  awk -v sent="${sent:-0}" -v ok="${ok:-0}" -v a=$((a1 - a0)) -v s=$((s1 - s0)) -v n=$((s2 - s0)) -v x="$t0" -v y="$t1" \
+    -v c=$((c2 - c0)) -v sc=$((c1 - c0)) -v e=$((e1 - e0)) -v hz="$TICKS" -v p50="$p50" -v p99="$p99" -v l50="$lag50" \
+    -v l99="$lag99" 'BEGIN {
+      verdict = (sent > 0 && ok == sent && a > 0 && s >= 0.95 * a && l99 <= 2.0) ? "ok" : "behind"
+      cpu = (n > 0) ? c * 1e6 / hz / n : 0
+      printf("%s %d %d %s/%s %.0f/%.0f %.1f %.2f/%.2f\n", verdict, a, s, p50, p99,
+        l50 * 1000, l99 * 1000, cpu, sc / hz / (y - x), e / hz / (y - x)) }'
+}
+run_sustained() { # mode
+  local mode=$1 rate kept="" behind="" verdict accepted stored post lag cpu cores
+  rate=$(awk -v r="${E2E_RATE[$mode]}" 'BEGIN {printf "%d", r * 0.4}')
+  for _ in $(seq 1 12); do
+    read -r verdict accepted stored post lag cpu cores <<< "$(sustain_step "$rate")"
+    log "$mode at $rate POST/s: $verdict (stored $stored of $accepted accepted within the step, POST p50/p99 $post ms, lag $lag ms)"
+    if [ "$verdict" = ok ]; then
+      kept=$rate; SUS_RATE[$mode]=$rate; SUS_POST[$mode]=$post; SUS_LAG[$mode]=$lag; SUS_CPU[$mode]=$cpu
+      SUS_CORES[$mode]=$cores
+    elif [ -z "$behind" ] && [ -n "$kept" ]; then
+      behind="$rate POST/s: $stored of $accepted stored within the step, accept→stored p50/p99 $lag ms"
+      rate=$(awk -v r="$kept" 'BEGIN {printf "%d", r * 1.1}') # one step halfway, then stop
+      continue
+    else
+      behind="$rate POST/s: $stored of $accepted stored within the step, accept→stored p50/p99 $lag ms"
+      break
+    fi
+    [ -n "$behind" ] && break
+    rate=$(awk -v r="$rate" 'BEGIN {printf "%d", r * 1.2}')
+  done
+  SUS_NEXT[$mode]=$behind
+}
+SUSTAIN_SECONDS=${BENCH_SUSTAIN_SECONDS:-20}
+SUSTAIN=1 run_e2e per-product
+SUSTAIN=1 run_e2e batched-reports CATALOG_REPORT_MODE=batched
+SUSTAIN=1 run_e2e naive CATALOG_BATCHING=false
 # the same two batching modes with the SDK's calls on Vert.x's HTTP client instead of its Netty client
 run_e2e per-product-vertx CATALOG_AWS_HTTP_CLIENT=vertx
 run_e2e batched-vertx CATALOG_REPORT_MODE=batched CATALOG_AWS_HTTP_CLIENT=vertx
@@ -360,6 +413,14 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | drain ceiling: the same consumer calls on a queued backlog (direct SDK loop: receive, store, delete) | $drain_per_product_per_s | $drain_batched_per_s | $drain_naive_per_s | $drain_per_product_per_s | $drain_batched_per_s |
 | draining vs that ceiling | $(ratio "${E2E_DRAIN[per-product]}" "$drain_per_product_per_s") | $(ratio "${E2E_DRAIN[batched-reports]}" "$drain_batched_per_s") | $(ratio "${E2E_DRAIN[naive]}" "$drain_naive_per_s") | $(ratio "${E2E_DRAIN[per-product-vertx]}" "$drain_per_product_per_s") | $(ratio "${E2E_DRAIN[batched-vertx]}" "$drain_batched_per_s") |
 | vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
+| **sustained**: the highest open-model POST rate kept up with (every POST 202, ≥ 95 % stored within the step, accept→stored p99 ≤ 2 s; $SUSTAIN_SECONDS s steps of 1.2×, then one of 1.1×) | **${SUS_RATE[per-product]:--}** | **${SUS_RATE[batched-reports]:--}** | ${SUS_RATE[naive]:--} | not run | not run |
+| at that rate: POST p50 / p99 | ${SUS_POST[per-product]:--} ms | ${SUS_POST[batched-reports]:--} ms | ${SUS_POST[naive]:--} ms | | |
+| at that rate: accept→stored p50 / p99 | ${SUS_LAG[per-product]:--} ms | ${SUS_LAG[batched-reports]:--} ms | ${SUS_LAG[naive]:--} ms | | |
+| at that rate: service CPU per product | ${SUS_CPU[per-product]:--} µs | ${SUS_CPU[batched-reports]:--} µs | ${SUS_CPU[naive]:--} µs | | |
+| at that rate: cores used, service / local servers | ${SUS_CORES[per-product]:--} | ${SUS_CORES[batched-reports]:--} | ${SUS_CORES[naive]:--} | | |
+| sustained vs the pipeline ceiling | $(ratio "${SUS_RATE[per-product]:-0}" "$pipeline_per_product_per_s") | $(ratio "${SUS_RATE[batched-reports]:-0}" "$pipeline_batched_per_s") | $(ratio "${SUS_RATE[naive]:-0}" "$pipeline_naive_per_s") | | |
+| sustained vs naive | $(ratio "${SUS_RATE[per-product]:-0}" "${SUS_RATE[naive]:-0}")× | $(ratio "${SUS_RATE[batched-reports]:-0}" "${SUS_RATE[naive]:-0}")× | 1× | | |
+| the first step not kept up with | ${SUS_NEXT[per-product]:--} | ${SUS_NEXT[batched-reports]:--} | ${SUS_NEXT[naive]:--} | | |
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, every call at once (\`CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
 |---|---|---|---|
@@ -416,6 +477,11 @@ per_product_drain_ceiling=$drain_per_product_per_s
 batched_drain_rate=${E2E_DRAIN[batched-reports]}
 batched_drain_cpu_us=${E2E_DRAIN_CPU[batched-reports]}
 batched_drain_ceiling=$drain_batched_per_s
+per_product_sustained_rate=${SUS_RATE[per-product]:-}
+per_product_sustained_cpu_us=${SUS_CPU[per-product]:-}
+batched_sustained_rate=${SUS_RATE[batched-reports]:-}
+batched_sustained_cpu_us=${SUS_CPU[batched-reports]:-}
+naive_sustained_rate=${SUS_RATE[naive]:-}
 PROPS
 [ -n "$report" ] && log "Gatling report: $report"
 if [ -z "$TAG" ]; then # the README's chart shows the default run
