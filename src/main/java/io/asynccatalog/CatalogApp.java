@@ -120,9 +120,9 @@ public final class CatalogApp implements AutoCloseable {
         resources.tableName(), resources.bucketName());
     deployVerticles();
     readiness.ready();
-    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode, {} transport, span export {})", config.http().host(),
-        httpPort, config.mode().name().toLowerCase(java.util.Locale.ROOT),
-        vertx.isNativeTransportEnabled() ? "native" : "NIO", tracing.enabled() ? "on" : "off");
+    LOG.info("AsyncCatalog ready on http://{}:{} ({} mode, {} transport, AWS SDK calls on {}, span export {})",
+        config.http().host(), httpPort, config.mode().name().toLowerCase(java.util.Locale.ROOT),
+        vertx.isNativeTransportEnabled() ? "native" : "NIO", clients.transport(), tracing.enabled() ? "on" : "off");
   }
 
   private AwsEnvironment environmentFor(CatalogConfig config) throws Exception {

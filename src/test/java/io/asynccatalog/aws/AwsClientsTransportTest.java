@@ -1,0 +1,59 @@
+package io.asynccatalog.aws;
+
+import io.asynccatalog.testing.SharedLocalAws;
+import io.asynccatalog.testing.TestConfigs;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Where Netty's native epoll is available, the SDK's own event loops use it, and the SDK's calls run on them. */
+class AwsClientsTransportTest {
+
+  @Test
+  @SuppressWarnings("deprecation") // EpollEventLoopGroup: the type the SDK recognises
+  void sdkCallsRunOnNativeEpollEventLoops(@TempDir Path dir) throws Exception {
+    assumeTrue(Epoll.isAvailable(), () -> "Netty's native epoll is not available here: " + Epoll.unavailabilityCause());
+    Vertx vertx = Vertx.vertx();
+    AwsClients clients = AwsClients.create(vertx, SharedLocalAws.environment(),
+        TestConfigs.config(TestConfigs.isolated("transport", dir)).aws());
+    try {
+      assertEquals("epoll", clients.transport());
+      EventLoopGroup group = clients.sdkEventLoopGroup();
+      assertInstanceOf(EpollEventLoopGroup.class, group);
+
+      String queue = "transport-" + ProcessHandle.current().pid();
+      clients.sqs().createQueue(b -> b.queueName(queue)).get(30, TimeUnit.SECONDS);
+      // the SDK completes a call on the I/O thread that read its answer; a call that is done before the callback
+      // is attached would run it here instead, so try again
+      Thread test = Thread.currentThread();
+      AtomicReference<EventExecutor> completedOn = new AtomicReference<>();
+      for (int i = 0; i < 5 && completedOn.get() == null; i++) {
+        clients.sqs().getQueueUrl(b -> b.queueName(queue)).thenRun(() -> {
+          if (Thread.currentThread() != test) {
+            completedOn.set(ThreadExecutorMap.currentExecutor());
+          }
+        }).get(30, TimeUnit.SECONDS);
+      }
+      assertNotNull(completedOn.get(), "no call completed on an event loop of the SDK");
+      assertSame(group, completedOn.get().parent(), "the call completed on a loop of another group");
+    } finally {
+      clients.close();
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
