@@ -288,6 +288,7 @@ sustain_step() { # rate: measures one step, prints "ok|behind accepted stored po
   buckets catalog_products_accept_to_stored_seconds > "$WORK/sus0.txt"
   out=$(java -cp "$TOOLS_CP" io.asynccatalog.bench.OpenModelLoad "http://127.0.0.1:$SERVICE_PORT/products" "$rate" \
     "$SUSTAIN_SECONDS" 2> /dev/null)
+  log "open model at $rate POST/s: $out" # a step that fails on one POST says so here
   read -r a1 s1 <<< "$(counts)"; c1=$(cpu_ticks "$SERVICE_PID"); e1=$(cpu_ticks "$EMULATORS_PID"); t1=$(date +%s.%N)
   drain > /dev/null
   read -r _ s2 <<< "$(counts)"; c2=$(cpu_ticks "$SERVICE_PID")
