@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.TrustOptions;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -49,12 +50,25 @@ public final class VertxSdkHttpClient implements SdkAsyncHttpClient {
   private final Map<Thread, HttpClient> perEventLoop = new ConcurrentHashMap<>();
 
   public VertxSdkHttpClient(Vertx vertx, int maxConnections, Duration connectTimeout, Duration idleTimeout) {
+    this(vertx, maxConnections, connectTimeout, idleTimeout, null);
+  }
+
+  /**
+   * {@code trust} null: HTTPS endpoints are checked against the JVM's trust store (the one the SDK's own client
+   * uses, javax.net.ssl.trustStore if set), and their certificate must name the host called.
+   */
+  VertxSdkHttpClient(Vertx vertx, int maxConnections, Duration connectTimeout, Duration idleTimeout,
+                     TrustOptions trust) {
     this.vertx = vertx;
     this.idleTimeout = idleTimeout;
     this.options = new HttpClientOptions()
         .setKeepAlive(true)
         .setConnectTimeout((int) connectTimeout.toMillis())
+        .setVerifyHost(true) // Vert.x's default, stated: without it any trusted certificate would do
         .setDecompressionSupported(false); // the SDK sees the bytes as the service sent them
+    if (trust != null) {
+      options.setTrustOptions(trust);
+    }
     this.pool = new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1);
     this.outside = vertx.getOrCreateContext();
     this.shared = build();
