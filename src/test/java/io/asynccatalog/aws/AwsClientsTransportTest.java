@@ -21,8 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Where Netty's native epoll is available, the SDK's own event loops use it, and the SDK's calls run on them. */
+/**
+ * Where Netty's native epoll is available, the SDK's own event loops use it, and the SDK's calls run on them; the
+ * jar carries it for both Linux architectures that AWS runs containers on.
+ */
 class AwsClientsTransportTest {
+
+  @Test
+  void nativeEpollShipsForX86AndArm() {
+    for (String arch : new String[] {"x86_64", "aarch_64"}) {
+      String library = "META-INF/native/libnetty_transport_native_epoll_" + arch + ".so";
+      assertNotNull(getClass().getClassLoader().getResource(library), library + " is on the class path");
+    }
+  }
 
   @Test
   @SuppressWarnings("deprecation") // EpollEventLoopGroup: the type the SDK recognises

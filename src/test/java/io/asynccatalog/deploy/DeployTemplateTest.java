@@ -54,6 +54,21 @@ class DeployTemplateTest {
   }
 
   @Test
+  void theTasksRunOnEitherCpuArchitectureX86ByDefault() {
+    JsonNode parameter = template.at("/Parameters/CpuArchitecture");
+    assertEquals("X86_64", parameter.get("Default").asText());
+    assertEquals(Set.of("X86_64", "ARM64"), toStrings(parameter.get("AllowedValues")));
+    assertEquals("CpuArchitecture",
+        template.at("/Resources/TaskDefinition/Properties/RuntimePlatform/CpuArchitecture/Ref").asText());
+  }
+
+  private static Set<String> toStrings(JsonNode array) {
+    Set<String> values = new TreeSet<>();
+    array.forEach(value -> values.add(value.asText()));
+    return values;
+  }
+
+  @Test
   void theTaskRoleGrantsExactlyTheServiceCallsOnItsOwnResources() {
     Set<String> granted = new TreeSet<>();
     for (JsonNode policy : template.at("/Resources/TaskRole/Properties/Policies")) {
