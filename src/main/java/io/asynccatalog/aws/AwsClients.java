@@ -6,6 +6,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.TrustOptions;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
+import javax.net.ssl.TrustManagerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,13 +51,22 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public static AwsClients create(Vertx vertx, AwsEnvironment env, AwsClientConfig config) {
+    return create(vertx, env, config, null);
+  }
+
+  /**
+   * {@code trust} null: HTTPS endpoints are checked against the JVM's trust store (javax.net.ssl.trustStore if
+   * set), on either transport; tests give a trust of their own.
+   */
+  static AwsClients create(Vertx vertx, AwsEnvironment env, AwsClientConfig config, TrustManagerFactory trust) {
     SdkEventLoopGroup eventLoops = config.vertxHttpClient() ? null : eventLoops(config.eventLoopThreads());
     // one HTTP client per SDK client, as before; httpClient(...) leaves closing them to us, so they are kept
     List<SdkAsyncHttpClient> created = new ArrayList<>();
     Supplier<SdkAsyncHttpClient> http = () -> {
       SdkAsyncHttpClient client = config.vertxHttpClient()
-          ? new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout())
-          : nettyClient(config, eventLoops);
+          ? new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout(),
+              trust == null ? null : TrustOptions.wrap(trust))
+          : nettyClient(config, eventLoops, trust);
       created.add(client);
       return client;
     };
@@ -87,14 +98,18 @@ public final class AwsClients implements AutoCloseable {
         : SdkEventLoopGroup.builder().build();
   }
 
-  private static SdkAsyncHttpClient nettyClient(AwsClientConfig config, SdkEventLoopGroup eventLoops) {
-    return NettyNioAsyncHttpClient.builder()
+  private static SdkAsyncHttpClient nettyClient(AwsClientConfig config, SdkEventLoopGroup eventLoops,
+                                                TrustManagerFactory trust) {
+    NettyNioAsyncHttpClient.Builder builder = NettyNioAsyncHttpClient.builder()
         .eventLoopGroup(eventLoops)
         .maxConcurrency(config.maxConnections())
         .maxPendingConnectionAcquires(100_000)
         .connectionAcquisitionTimeout(config.callTimeout())
-        .connectionTimeout(CONNECT_TIMEOUT)
-        .build();
+        .connectionTimeout(CONNECT_TIMEOUT);
+    if (trust != null) {
+      builder.tlsTrustManagersProvider(trust::getTrustManagers);
+    }
+    return builder.build();
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
