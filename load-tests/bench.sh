@@ -314,15 +314,14 @@ run_sustained() { # mode
     if [ "$verdict" = ok ]; then
       kept=$rate; SUS_RATE[$mode]=$rate; SUS_POST[$mode]=$post; SUS_LAG[$mode]=$lag; SUS_CPU[$mode]=$cpu
       SUS_CORES[$mode]=$cores
-    elif [ -z "$behind" ] && [ -n "$kept" ]; then
+      [ -n "$behind" ] && break # the step halfway was kept up with
+    else
+      local already_behind=$behind
       behind="$rate POST/s: $stored of $accepted stored within the step, accept→stored p50/p99 $lag ms"
+      [ -n "$already_behind" ] || [ -z "$kept" ] && break
       rate=$(awk -v r="$kept" 'BEGIN {printf "%d", r * 1.1}') # one step halfway, then stop
       continue
-    else
-      behind="$rate POST/s: $stored of $accepted stored within the step, accept→stored p50/p99 $lag ms"
-      break
     fi
-    [ -n "$behind" ] && break
     rate=$(awk -v r="$rate" 'BEGIN {printf "%d", r * 1.2}')
   done
   SUS_NEXT[$mode]=$behind
@@ -481,27 +480,12 @@ per_product_drain_ceiling=$drain_per_product_per_s
 batched_drain_rate=${E2E_DRAIN[batched-reports]}
 batched_drain_cpu_us=${E2E_DRAIN_CPU[batched-reports]}
 batched_drain_ceiling=$drain_batched_per_s
-per_product_sustained_rate=${SUS_RATE[per-product]:-}
-per_product_sustained_cpu_us=${SUS_CPU[per-product]:-}
-per_product_sustained_lag_p99_ms=$(sus_lag99 per-product)
-per_product_sustained_post_p99_ms=$(sus_post99 per-product)
-batched_sustained_rate=${SUS_RATE[batched-reports]:-}
-batched_sustained_cpu_us=${SUS_CPU[batched-reports]:-}
-batched_sustained_lag_p99_ms=$(sus_lag99 batched-reports)
-batched_sustained_post_p99_ms=$(sus_post99 batched-reports)
-naive_sustained_rate=${SUS_RATE[naive]:-}
-naive_sustained_cpu_us=${SUS_CPU[naive]:-}
-naive_sustained_lag_p99_ms=$(sus_lag99 naive)
-naive_sustained_post_p99_ms=$(sus_post99 naive)
-per_product_vertx_sustained_rate=${SUS_RATE[per-product-vertx]:-}
-per_product_vertx_sustained_cpu_us=${SUS_CPU[per-product-vertx]:-}
-per_product_vertx_sustained_lag_p99_ms=$(sus_lag99 per-product-vertx)
-per_product_vertx_sustained_post_p99_ms=$(sus_post99 per-product-vertx)
-batched_vertx_sustained_rate=${SUS_RATE[batched-vertx]:-}
-batched_vertx_sustained_cpu_us=${SUS_CPU[batched-vertx]:-}
-batched_vertx_sustained_lag_p99_ms=$(sus_lag99 batched-vertx)
-batched_vertx_sustained_post_p99_ms=$(sus_post99 batched-vertx)
 PROPS
+for mode in per-product batched-reports naive per-product-vertx batched-vertx; do # the chart's keys: per_product_…
+  key=$(echo "${mode%-reports}" | tr - _)
+  printf '%s_sustained_rate=%s\n%s_sustained_cpu_us=%s\n%s_sustained_lag_p99_ms=%s\n%s_sustained_post_p99_ms=%s\n' \
+    "$key" "${SUS_RATE[$mode]:-}" "$key" "${SUS_CPU[$mode]:-}" "$key" "$(sus_lag99 "$mode")" "$key" "$(sus_post99 "$mode")"
+done >> "$OUT/bench-$DATE$TAG.properties"
 [ -n "$report" ] && log "Gatling report: $report"
 if [ -z "$TAG" ]; then # the README's chart shows the default run
   java -cp "$TOOLS_CP" io.asynccatalog.bench.Chart "$OUT/bench-$DATE.properties" docs/performance.png 2>/dev/null \
