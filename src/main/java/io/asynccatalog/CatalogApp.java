@@ -9,10 +9,12 @@ import io.asynccatalog.aws.Provisioner;
 import io.asynccatalog.bus.Codecs;
 import io.asynccatalog.config.CatalogConfig;
 import io.asynccatalog.contract.ApiContract;
+import io.asynccatalog.domain.ProductBatchParser;
 import io.asynccatalog.domain.ProductRequestParser;
 import io.asynccatalog.http.ApiKeys;
 import io.asynccatalog.http.HttpServices;
 import io.asynccatalog.http.HttpVerticle;
+import io.asynccatalog.http.IngestRoutes;
 import io.asynccatalog.http.Parameters;
 import io.asynccatalog.http.ProductRoutes;
 import io.asynccatalog.http.Readiness;
@@ -21,8 +23,10 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.metrics.QueueDepthPoller;
 import io.asynccatalog.queue.DeadLetters;
 import io.asynccatalog.queue.ProductQueue;
-import io.asynccatalog.store.IdempotencyKeys;
-import io.asynccatalog.store.ProductTable;
+import io.asynccatalog.store.DynamoDbIdempotencyKeys;
+import io.asynccatalog.store.DynamoDbProductStore;
+import io.asynccatalog.store.IdempotencyStore;
+import io.asynccatalog.store.ProductStore;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.Tracing;
 import io.asynccatalog.worker.ConsumerVerticle;
@@ -137,52 +141,53 @@ public final class CatalogApp implements AutoCloseable {
   }
 
   private void deployVerticles() throws Exception {
-    ProductQueue queue = new ProductQueue(clients.sqs(), dependencies.sqs(), resources.queueUrl(), resources.dlqUrl());
-    ProductTable table = new ProductTable(vertx, clients.dynamoDb(), dependencies.dynamoDb(), resources.tableName());
-    ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
+    ProductQueue queue = new ProductQueue(clients.sqs(), dependencies.sqs(), resources.queueUrl(), resources.dlqUrl(),
+        metrics);
     CatalogConfig.WorkerConfig worker = config.worker();
+    ProductStore store = new DynamoDbProductStore(vertx, clients.dynamoDb(), dependencies.dynamoDb(),
+        resources.tableName(), worker.batching());
+    ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
 
-    deploy(() -> new SaverVerticle(table, reports, config.resources().reportPrefix(), worker.batchedReports(),
-            worker.batching(), metrics, tracing), worker.saverInstances(),
+    deploy(() -> new SaverVerticle(store, reports, config.resources().reportPrefix(), worker.batchedReports(),
+            metrics, tracing), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {
       Duration visibility = Duration.ofSeconds(config.resources().visibilityTimeoutSeconds());
-      deploy(() -> new ConsumerVerticle(queue, dependencies, worker, visibility, config.aws().callTimeout(), metrics),
+      deploy(() -> new ConsumerVerticle(queue, dependencies, worker, visibility,
+              config.resources().maxReceiveCount(), config.aws().callTimeout(), metrics),
           worker.consumerInstances(), ThreadingModel.EVENT_LOOP);
     }
     deploy(() -> new EnqueueVerticle(queue, config.ingest(), metrics), config.ingest().instances(),
         ThreadingModel.EVENT_LOOP);
-    deployHttp(queue, table, reports);
+    deployHttp(queue, store, reports);
   }
 
   /**
    * HTTP last. Port 0 becomes -1: Vert.x gives servers listening on the same negative port one shared random port,
    * so all instances serve the port the first one got.
    */
-  private void deployHttp(ProductQueue queue, ProductTable table, ReportBucket reports) throws Exception {
-    ApiContract contract = ApiContract.load();
+  private void deployHttp(ProductQueue queue, ProductStore store, ReportBucket reports) throws Exception {
+    ApiContract contract = ApiContract.load(config.http().batchMaxProducts());
     ProductRequestParser parser = new ProductRequestParser(contract, config.http().defaultCurrency());
+    ProductBatchParser batchParser = new ProductBatchParser(parser, config.http().batchMaxProducts());
+    IdempotencyStore keys = new DynamoDbIdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
+        resources.idempotencyTableName(), config.resources().idempotencyWindow());
     CatalogConfig.HttpConfig http = config.http();
     CatalogConfig.HttpConfig listen = http.port() != 0 ? http : http.withPort(-1);
-    DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout());
+    DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout(), config.ingest().packing());
     ApiKeys apiKeys = new ApiKeys(config.http().apiKeys().values());
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
-      HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(routes(contract, parser, table, reports),
+      HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(
+          new IngestRoutes(vertx, parser, batchParser, keys, readiness, config.ingest().packing(),
+              config.ingest().timeout(), metrics, tracing),
+          new ProductRoutes(store, reports, new Parameters(contract)),
           deadLetters, apiKeys, readiness, dependencies, contract, registryName), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);
       return verticle;
     }, http.instances(), ThreadingModel.EVENT_LOOP);
     httpPort = first.get().actualPort();
-  }
-
-  private ProductRoutes routes(ApiContract contract, ProductRequestParser parser, ProductTable table,
-                               ReportBucket reports) {
-    IdempotencyKeys keys = new IdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
-        resources.idempotencyTableName(), config.resources().idempotencyWindow());
-    return new ProductRoutes(vertx, parser, table, reports, keys, readiness, new Parameters(contract),
-        config.ingest().timeout(), metrics, tracing);
   }
 
   private void deploy(java.util.function.Supplier<io.vertx.core.Deployable> factory, int instances,

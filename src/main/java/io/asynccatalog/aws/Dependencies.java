@@ -57,6 +57,16 @@ public final class Dependencies {
         || (cause instanceof SdkException && cause.getCause() instanceof java.io.IOException);
   }
 
+  /** What went wrong, in the service's own words, without the class names of the exceptions around it. */
+  public static String describe(Throwable error) {
+    Throwable cause = unwrap(error);
+    String text = cause instanceof AwsServiceException service && service.awsErrorDetails() != null
+        && service.awsErrorDetails().errorMessage() != null
+        ? service.awsErrorDetails().errorMessage()
+        : cause.getMessage();
+    return text == null ? "no reason given" : text;
+  }
+
   public static Throwable unwrap(Throwable error) {
     Throwable cause = error;
     while (cause instanceof CompletionException && cause.getCause() != null) {

@@ -2,7 +2,7 @@ package io.asynccatalog.aws;
 
 import io.asynccatalog.StartupException;
 import io.asynccatalog.config.CatalogConfig.Resources;
-import io.asynccatalog.store.IdempotencyKeys;
+import io.asynccatalog.store.DynamoDbIdempotencyKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +51,7 @@ public final class Provisioner {
   /** Resolves every resource; with {@code create}, first creates what is missing. */
   public Future<CatalogResources> resolve(boolean create) {
     return queues(create).compose(urls -> table(names.tableName(), "id", "CATALOG_TABLE_NAME", create)
-        .compose(v -> table(names.idempotencyTableName(), IdempotencyKeys.KEY, "CATALOG_IDEMPOTENCY_TABLE_NAME", create))
+        .compose(v -> table(names.idempotencyTableName(), DynamoDbIdempotencyKeys.KEY, "CATALOG_IDEMPOTENCY_TABLE_NAME", create))
         .compose(v -> create ? expireIdempotencyKeys() : Future.succeededFuture())
         .compose(v -> bucket(create))
         .map(v -> new CatalogResources(urls[0], urls[1], names.tableName(), names.bucketName(),
@@ -65,7 +65,7 @@ public final class Provisioner {
             || ttl.timeToLiveDescription().timeToLiveStatus() == TimeToLiveStatus.ENABLING
             ? Future.succeededFuture()
             : AwsFutures.bridge(clients.dynamoDb().updateTimeToLive(b -> b.tableName(names.idempotencyTableName())
-                .timeToLiveSpecification(t -> t.attributeName(IdempotencyKeys.EXPIRES_AT).enabled(true)))).mapEmpty());
+                .timeToLiveSpecification(t -> t.attributeName(DynamoDbIdempotencyKeys.EXPIRES_AT).enabled(true)))).mapEmpty());
   }
 
   /** Returns the queue URL and the dead-letter queue URL. */

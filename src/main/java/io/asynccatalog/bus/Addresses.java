@@ -3,15 +3,15 @@ package io.asynccatalog.bus;
 /** Every event-bus address of the service, with what it takes and what it answers. */
 public final class Addresses {
   /**
-   * Put one accepted product on the queue. Request: {@link io.asynccatalog.domain.Product}. Reply: the SQS message
-   * id once SQS has acknowledged the message; fails with {@link #OVERLOADED} when the publisher is saturated or
-   * SQS did not answer in time, and {@link #FAILED} when SQS refused it.
+   * Put the accepted products of one request on the queue. Request: {@link EnqueueRequest}. Reply:
+   * {@link EnqueueResult}, once SQS has acknowledged or refused the message of every product (or its deadline has
+   * passed), saying which were taken; fails with {@link #OVERLOADED} when the publisher cannot take them all.
    */
   public static final String ENQUEUE = "catalog.products.enqueue";
 
   /**
-   * Store a batch of products: table item first, then the report. Request: {@link SaveBatch}. Reply:
-   * {@link SaveOutcome} naming the products that are fully stored; fails only if the batch could not be tried.
+   * Store a group of products: the store first, then the reports. Request: {@link SaveBatch}. Reply:
+   * {@link SaveOutcome} naming the products that are fully stored; fails only if the group could not be tried.
    */
   public static final String SAVE = "catalog.products.save";
 

@@ -1,6 +1,5 @@
 package io.asynccatalog.bus;
 
-import io.asynccatalog.domain.Product;
 import io.vertx.core.eventbus.EventBus;
 
 /** Registers the local codecs of every message type; called once per Vert.x instance. */
@@ -8,7 +7,8 @@ public final class Codecs {
   private Codecs() {}
 
   public static void register(EventBus bus) {
-    bus.registerDefaultCodec(Product.class, new LocalCodec<>(Product.class));
+    bus.registerDefaultCodec(EnqueueRequest.class, new LocalCodec<>(EnqueueRequest.class));
+    bus.registerDefaultCodec(EnqueueResult.class, new LocalCodec<>(EnqueueResult.class));
     bus.registerDefaultCodec(SaveBatch.class, new LocalCodec<>(SaveBatch.class));
     bus.registerDefaultCodec(SaveOutcome.class, new LocalCodec<>(SaveOutcome.class));
   }

@@ -2,6 +2,8 @@ package io.asynccatalog.config;
 
 import io.vertx.core.json.JsonObject;
 
+import io.asynccatalog.queue.SqsLimits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +56,9 @@ public record CatalogConfig(
         r.integer("CATALOG_HTTP_MAX_BODY_BYTES", 256, 1 << 20),
         r.matching("CATALOG_DEFAULT_CURRENCY", CURRENCY, "a three-letter ISO 4217 code"),
         new Secret(apiKeys),
-        r.integer("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 100, 600_000));
+        r.integer("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 100, 600_000),
+        r.integer("CATALOG_BATCH_MAX_PRODUCTS", 1, 100_000),
+        r.integer("CATALOG_BATCH_MAX_BODY_BYTES", 1024, 256 << 20));
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
         r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -70,14 +74,22 @@ public record CatalogConfig(
         r.integer("CATALOG_ENQUEUE_LINGER_MS", 0, 1000),
         r.integer("CATALOG_ENQUEUE_IDLE_LINGER_MS", 0, 1000),
         r.integer("CATALOG_ENQUEUE_MAX_BATCHES_IN_FLIGHT", 1, 1024),
-        r.integer("CATALOG_ENQUEUE_MAX_PENDING", 1, 1_000_000),
+        r.integer("CATALOG_ENQUEUE_MAX_PENDING", 1, 10_000_000),
         Duration.ofMillis(r.integer("CATALOG_ENQUEUE_TIMEOUT_MS", 100, 120_000)),
-        r.oneOf("CATALOG_BATCHING", Set.of("true", "false")).equals("true"));
+        r.oneOf("CATALOG_BATCHING", Set.of("true", "false")).equals("true"),
+        r.oneOf("CATALOG_PACKING", Set.of("true", "false")).equals("true"),
+        r.integer("CATALOG_PACK_MAX_PRODUCTS", 1, 10_000),
+        // an SQS message is at most 1 MiB (AWS since 2025, ElasticMQ 1.7); a queue may be set lower
+        r.integer("CATALOG_PACK_MAX_BYTES", 1024, SqsLimits.MAX_MESSAGE_BYTES));
+    if (ingest.maxPending() < http.batchMaxProducts()) {
+      r.problem("CATALOG_ENQUEUE_MAX_PENDING: must be at least CATALOG_BATCH_MAX_PRODUCTS (" + http.batchMaxProducts()
+          + "), or no bulk request of that size could ever be queued");
+    }
     WorkerConfig worker = new WorkerConfig(
         r.integer("CATALOG_CONSUMER_INSTANCES", 0, 64),
         r.integer("CATALOG_CONSUMER_POLLERS", 1, 64),
-        r.integer("CATALOG_CONSUMER_MAX_IN_FLIGHT", 10, 100_000),
-        r.integer("CATALOG_SAVE_BATCH", 1, 25), // BatchWriteItem takes at most 25 items
+        r.integer("CATALOG_CONSUMER_MAX_IN_FLIGHT", 10, 1_000_000),
+        r.integer("CATALOG_SAVE_BATCH", 1, 10_000),
         r.integer("CATALOG_SAVE_LINGER_MS", 0, 10_000),
         r.integer("CATALOG_RECEIVE_PAUSE_MS", 0, 10_000),
         r.integer("CATALOG_SQS_WAIT_SECONDS", 0, 20),
@@ -113,9 +125,10 @@ public record CatalogConfig(
 
   /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
-                           Secret apiKeys, int requestTimeoutMs) {
+                           Secret apiKeys, int requestTimeoutMs, int batchMaxProducts, int batchMaxBodyBytes) {
     public HttpConfig withPort(int newPort) {
-      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, apiKeys, requestTimeoutMs);
+      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, apiKeys, requestTimeoutMs,
+          batchMaxProducts, batchMaxBodyBytes);
     }
   }
 
@@ -124,15 +137,24 @@ public record CatalogConfig(
                           String tableName, String bucketName, String reportPrefix, String idempotencyTableName,
                           Duration idempotencyWindow) {}
 
-  /** The batching SQS publisher behind POST /products. */
+  /**
+   * The batching SQS publisher behind the POST routes: {@code maxPending} products may wait for a send; with
+   * {@code packing}, up to {@code packMaxProducts} products (and {@code packMaxBytes}) travel in one message.
+   */
   public record IngestConfig(int instances, int lingerMs, int idleLingerMs, int maxBatchesInFlight, int maxPending,
-                             Duration timeout, boolean batching) {}
+                             Duration timeout, boolean batching, boolean packingWanted, int packMaxProducts,
+                             int packMaxBytes) {
+    /** Packs are written only with batching on: naive mode sends one product per call, for comparison. */
+    public boolean packing() {
+      return batching && packingWanted;
+    }
+  }
 
   /**
-   * The SQS consumers and the saver pool. Received messages are stored in groups of up to {@code saveBatchMax},
-   * a partial group waiting at most {@code saveLingerMs} for more; a poller whose receive came back part full waits
-   * {@code receivePauseMs} before its next one. Failed messages come back after a backoff of
-   * base * 2^(receives-1).
+   * The SQS consumers and the saver pool. Received messages are stored in groups of about {@code saveBatchMax}
+   * products (whole messages), a partial group waiting at most {@code saveLingerMs} for more; a poller whose receive
+   * came back part full waits {@code receivePauseMs} before its next one; at most {@code maxInFlightPerConsumer}
+   * products are being stored per consumer. Failed products come back after a backoff of base * 2^(tries-1).
    */
   public record WorkerConfig(int consumerInstances, int pollersPerConsumer, int maxInFlightPerConsumer,
                              int saveBatchMax, int saveLingerMs, int receivePauseMs, int waitSeconds, int saverInstances,

@@ -2,6 +2,7 @@ package io.asynccatalog.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -29,21 +30,37 @@ public final class ApiContract {
   private final JsonSchemaFactory factory;
   private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
 
-  private ApiContract(byte[] yamlBytes) throws IOException {
-    this.document = new ObjectMapper(new YAMLFactory()).readTree(yamlBytes);
+  /** Where the contract states the most products of a bulk request, which the configuration sets. */
+  public static final String BATCH_MAX_ITEMS = "/components/schemas/ProductBatchInput/properties/products";
+
+  private ApiContract(byte[] yamlBytes, Integer batchMaxProducts) throws IOException {
+    ObjectMapper yamlMapper = new ObjectMapper(new YAMLFactory());
+    this.document = yamlMapper.readTree(yamlBytes);
+    boolean changed = false;
+    if (batchMaxProducts != null && document.at(BATCH_MAX_ITEMS) instanceof ObjectNode products
+        && products.path("maxItems").asInt() != batchMaxProducts) {
+      products.put("maxItems", batchMaxProducts);
+      changed = true;
+    }
     String text = new ObjectMapper().writeValueAsString(document);
     this.json = Buffer.buffer(text);
-    this.yaml = Buffer.buffer(yamlBytes);
+    this.yaml = Buffer.buffer(changed ? yamlMapper.writeValueAsBytes(document) : yamlBytes);
     this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
         builder -> builder.schemaLoaders(loaders -> loaders.schemas(Map.of(BASE, text))));
   }
 
+  /** The contract as shipped. */
   public static ApiContract load() {
+    return load(null);
+  }
+
+  /** The contract with the configured most products per bulk request (null: as shipped). */
+  public static ApiContract load(Integer batchMaxProducts) {
     try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the class path");
       }
-      return new ApiContract(in.readAllBytes());
+      return new ApiContract(in.readAllBytes(), batchMaxProducts);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

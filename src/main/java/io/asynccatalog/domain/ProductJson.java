@@ -14,9 +14,12 @@ public final class ProductJson {
   private ProductJson() {}
 
   public static String toMessage(Product p) {
-    JsonObject json = new JsonObject()
-        .put("v", MESSAGE_VERSION)
-        .put("id", p.id())
+    return fields(p, new JsonObject().put("v", MESSAGE_VERSION)).encode();
+  }
+
+  /** The product's fields as carried in a message, added to {@code json}. */
+  public static JsonObject fields(Product p, JsonObject json) {
+    json.put("id", p.id())
         .put("name", p.name())
         .put("price", p.price().toPlainString())
         .put("currency", p.currency())
@@ -24,17 +27,27 @@ public final class ProductJson {
     putIfPresent(json, "description", p.description());
     putIfPresent(json, "sku", p.sku());
     putIfPresent(json, "category", p.category());
-    return json.encode();
+    return json;
   }
 
   /** Parses a message body written by {@link #toMessage}; throws {@link IllegalArgumentException} if it is not one. */
   public static Product fromMessage(String body) {
+    JsonObject json;
     try {
-      JsonObject json = new JsonObject(body);
-      Integer version = json.getInteger("v");
-      if (version == null || version != MESSAGE_VERSION) {
-        throw new IllegalArgumentException("unknown message version " + version);
-      }
+      json = new JsonObject(body);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a product message: " + e.getMessage(), e);
+    }
+    Object version = json.getValue("v");
+    if (!(version instanceof Integer v) || v != MESSAGE_VERSION) {
+      throw new IllegalArgumentException("not a product message: unknown message version " + version);
+    }
+    return fromFields(json);
+  }
+
+  /** The product in fields written by {@link #fields}; throws {@link IllegalArgumentException} if they are not one. */
+  public static Product fromFields(JsonObject json) {
+    try {
       String id = json.getString("id");
       if (!ProductIds.isWellFormed(id)) {
         throw new IllegalArgumentException("message has no valid product id");
@@ -42,7 +55,7 @@ public final class ProductJson {
       return new Product(id, json.getString("name"), json.getString("description"),
           new BigDecimal(json.getString("price")), json.getString("currency"), json.getString("sku"),
           json.getString("category"), Instant.parse(json.getString("createdAt")));
-    } catch (RuntimeException e) { // malformed JSON, missing fields, bad numbers or timestamps
+    } catch (RuntimeException e) { // missing fields, wrong types, bad numbers or timestamps
       throw new IllegalArgumentException("not a product message: " + e.getMessage(), e);
     }
   }

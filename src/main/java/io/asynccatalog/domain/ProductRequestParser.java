@@ -50,6 +50,11 @@ public final class ProductRequestParser {
       return new Invalid(e.getMessage(), e.field() == null ? List.of() : List.of(new FieldError(e.field(),
           e.getMessage().replace("The request body is not valid JSON: ", ""))));
     }
+    return parse(json);
+  }
+
+  /** Validates one product object already read strictly (a request body, or an element of a bulk request). */
+  public Result parse(ObjectNode json) {
     dropNulls(json);
     List<FieldError> errors = validate(json);
     if (!errors.isEmpty()) {

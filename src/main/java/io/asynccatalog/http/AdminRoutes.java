@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Operator endpoints, behind the API key: {@code GET /admin/dlq} shows what is in the dead-letter queue,
- * {@code POST /admin/dlq/redrive?max=N} moves messages back to the product queue for another try.
+ * Operator endpoints, behind the API key: {@code GET /admin/dlq} shows what is in the dead-letter queue, product by
+ * product; {@code POST /admin/dlq/redrive?max=N} moves up to N messages' products back to the product queue, each
+ * product alone, for another try.
  */
 final class AdminRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
@@ -40,9 +41,11 @@ final class AdminRoutes {
       }
       deadLetters.redrive(max).onComplete(result -> {
         if (result.succeeded()) {
-          LOG.info("redrove {} message(s) from the dead-letter queue", result.result());
+          LOG.info("redrove {} message(s) from the dead-letter queue: {} product(s)", result.result().messages(),
+              result.result().products());
           ctx.response().putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("moved", result.result()).toBuffer());
+              .end(new JsonObject().put("moved", result.result().messages())
+                  .put("products", result.result().products()).toBuffer());
         } else {
           LOG.warn("redrive failed: {}", result.cause().toString());
           Problems.unavailable(ctx, "The redrive stopped: " + result.cause().getMessage()

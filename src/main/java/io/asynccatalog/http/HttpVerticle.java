@@ -2,6 +2,7 @@ package io.asynccatalog.http;
 
 import io.asynccatalog.config.CatalogConfig.HttpConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -57,14 +58,12 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     HttpServices http = services.get();
     ProductRoutes products = http.products();
+    IngestRoutes ingest = http.ingest();
     Router router = Router.router(vertx);
     // a stalled or trickling request is cut at the deadline with a 408, whatever it was doing
     router.route("/products*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
-    router.post("/products").handler(http.apiKeys()); // key and type are checked before the body is read
-    router.post("/products").handler(this::requireJson);
-    router.post("/products")
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-        .handler(products::create);
+    post(router, "/products", config.maxBodyBytes(), ingest::create, http);
+    post(router, "/products/batch", config.batchMaxBodyBytes(), ingest::createBatch, http);
     router.get("/products").handler(products::list);
     router.get("/products/:id").handler(products::get);
     router.get("/products/:id/report").handler(products::report);
@@ -79,6 +78,19 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
+  /**
+   * A write route: key and type are checked before the body is read; the body is bounded while it is read, and
+   * again while it is inflated when it comes gzipped.
+   */
+  private void post(Router router, String path, int limit, Handler<RoutingContext> handler, HttpServices http) {
+    router.post(path).handler(http.apiKeys());
+    router.post(path).handler(this::requireJson);
+    router.post(path)
+        .handler(BodyHandler.create(false).setBodyLimit(limit))
+        .handler(new RequestBodies(limit))
+        .handler(handler);
+  }
+
   private void requireJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
@@ -86,7 +98,7 @@ public final class HttpVerticle extends VerticleBase {
       ctx.next();
     } else {
       Problems.send(ctx, 415, "unsupported-media-type", "Unsupported Media Type",
-          "Send the product as JSON with 'Content-Type: application/json'"
+          "Send the product(s) as JSON with 'Content-Type: application/json'"
               + (type == null ? "." : ", not '" + type + "'."));
     }
   }
@@ -108,7 +120,8 @@ public final class HttpVerticle extends VerticleBase {
           "The request was not complete within " + config.requestTimeoutMs() + " ms.");
     });
     router.errorHandler(413, ctx -> Problems.send(ctx, 413, "body-too-large", "Content Too Large",
-        "The request body is larger than " + config.maxBodyBytes() + " bytes."));
+        "The request body is larger than " + (ctx.request().path().endsWith("/batch") ? config.batchMaxBodyBytes()
+            : config.maxBodyBytes()) + " bytes."));
     router.errorHandler(500, ctx -> {
       LOG.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
       Problems.send(ctx, 500, "internal", "Internal Server Error", "The request failed unexpectedly.");

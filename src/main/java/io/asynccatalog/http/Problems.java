@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Errors as RFC 9457 {@code application/problem+json}: {@code type}, {@code title}, {@code status},
- * {@code detail}, and for validation an {@code errors} list of {@code {field, message}}. Never a stack trace.
+ * {@code detail}, and for validation an {@code errors} list of {@code {field, message}} (with the product's
+ * {@code index} in a bulk request). Never a stack trace.
  */
 public final class Problems {
   public static final String CONTENT_TYPE = "application/problem+json";
@@ -37,7 +38,13 @@ public final class Problems {
         .put("detail", detail);
     if (!errors.isEmpty()) {
       JsonArray list = new JsonArray();
-      errors.forEach(e -> list.add(new JsonObject().put("field", e.field()).put("message", e.message())));
+      errors.forEach(e -> {
+        JsonObject error = new JsonObject();
+        if (e.index() != null) {
+          error.put("index", e.index());
+        }
+        list.add(error.put("field", e.field()).put("message", e.message()));
+      });
       body.put("errors", list);
     }
     return response.setStatusCode(status)

@@ -1,11 +1,13 @@
 package io.asynccatalog.ingest;
 
 import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.bus.EnqueueRequest;
+import io.asynccatalog.bus.EnqueueResult;
 import io.asynccatalog.config.CatalogConfig.IngestConfig;
-import io.asynccatalog.domain.Product;
-import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.metrics.CatalogMetrics;
+import io.asynccatalog.queue.ProductMessages;
 import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.queue.SqsLimits;
 import io.asynccatalog.tracing.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,30 +22,33 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Puts accepted products on SQS in micro-batches: up to ten messages per SendMessageBatch, a short linger to fill a
- * batch (one while others are in flight, one when the publisher is idle), several batches in flight. Each requester is answered only once SQS has acknowledged its own entry, so an
- * HTTP 202 always means the product is durably queued. Work waiting here is bounded; beyond the bound, or past its
- * deadline, a request fails fast with {@link Addresses#OVERLOADED}.
+ * Puts accepted products on SQS: several products packed into one message (up to {@code CATALOG_PACK_MAX_PRODUCTS}
+ * and {@code CATALOG_PACK_MAX_BYTES}), products of one request or of many alike, and up to ten messages per
+ * SendMessageBatch; a short linger fills a call (one while others are in flight, one when the publisher is idle),
+ * several calls in flight. A request is answered only once SQS has acknowledged or refused the message of each of
+ * its products, so an HTTP 202 always means durably queued. Products waiting here are bounded; beyond the bound a
+ * request fails fast with {@link Addresses#OVERLOADED}, and a product still waiting at its deadline is not sent.
  */
 public final class EnqueueVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EnqueueVerticle.class);
-  /** SendMessageBatch's limit on the summed size of the bodies. */
-  private static final int MAX_BATCH_BYTES = 256 * 1024;
 
   private final ProductQueue queue;
   private final IngestConfig config;
   private final CatalogMetrics metrics;
-  private final int batchSize;
-  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-  private MessageConsumer<Product> consumer;
+  /** Products in one full call, and their bytes: waiting for more than that is pointless. */
+  private final int callProducts;
+  private final int callBytes;
+  private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+  private long waitingBytes;
+  private MessageConsumer<EnqueueRequest> consumer;
   private int batchesInFlight;
   private long lingerTimer = -1;
   private Promise<Void> drained;
@@ -52,14 +57,44 @@ public final class EnqueueVerticle extends VerticleBase {
     this.queue = queue;
     this.config = config;
     this.metrics = metrics;
-    this.batchSize = config.batching() ? ProductQueue.MAX_BATCH : 1;
+    int messages = config.batching() ? SqsLimits.MAX_BATCH_ENTRIES : 1;
+    this.callProducts = messages * (config.packing() ? config.packMaxProducts() : 1);
+    this.callBytes = config.packing()
+        ? (int) Math.min(SqsLimits.MAX_BATCH_BYTES, (long) messages * config.packMaxBytes())
+        : SqsLimits.MAX_BATCH_BYTES;
   }
 
-  private record Pending(Message<Product> request, String body, int bytes, long arrivedNanos, String traceparent) {}
+  /** The products of one request and their fate, answered when the last one is settled. */
+  private static final class Submission {
+    final Message<EnqueueRequest> request;
+    final BitSet accepted = new BitSet();
+    int open;
+    String failure;
+    boolean refused;
+
+    Submission(Message<EnqueueRequest> request) {
+      this.request = request;
+      this.open = request.body().products().size();
+    }
+
+    void settle(int index, boolean ok, String why, boolean senderFault) {
+      if (ok) {
+        accepted.set(index);
+      } else if (failure == null || senderFault) {
+        failure = why;
+        refused |= senderFault;
+      }
+      if (--open == 0) {
+        request.reply(new EnqueueResult(request.body().products().size(), accepted, failure, refused));
+      }
+    }
+  }
+
+  private record Entry(Submission owner, int index, EnqueueRequest.Outgoing product, long arrivedNanos) {}
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().localConsumer(Addresses.ENQUEUE, this::onProduct);
+    consumer = vertx.eventBus().localConsumer(Addresses.ENQUEUE, this::onRequest);
     return consumer.completion();
   }
 
@@ -73,27 +108,35 @@ public final class EnqueueVerticle extends VerticleBase {
     });
   }
 
-  private void onProduct(Message<Product> request) {
-    if (waiting.size() >= config.maxPending()) {
+  private void onRequest(Message<EnqueueRequest> request) {
+    List<EnqueueRequest.Outgoing> products = request.body().products();
+    if (products.isEmpty()) {
+      request.reply(new EnqueueResult(0, new BitSet(), null, false));
+      return;
+    }
+    if (waiting.size() + products.size() > config.maxPending()) {
       request.fail(Addresses.OVERLOADED, "the ingest queue is full");
       return;
     }
-    String body = ProductJson.toMessage(request.body());
-    int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-    waiting.add(new Pending(request, body, bytes, System.nanoTime(), request.headers().get(TraceContext.HEADER)));
+    Submission submission = new Submission(request);
+    long now = System.nanoTime();
+    for (int i = 0; i < products.size(); i++) {
+      waiting.add(new Entry(submission, i, products.get(i), now));
+      waitingBytes += products.get(i).bytes();
+    }
     drain();
   }
 
   /**
-   * Sends full batches at once, a partial one when its oldest product has lingered long enough; once stopping,
+   * Sends full calls at once, a partial one when its oldest product has lingered long enough; once stopping,
    * everything at once.
    */
   private void drain() {
     while (batchesInFlight < config.maxBatchesInFlight() && !waiting.isEmpty()) {
-      // a partial batch waits for more products, so that busy periods send full batches: the linger while other
-      // batches are in flight, the idle linger when none is (below saturation it halves the sends per product for a
-      // few ms of POST latency; 0: a lone product goes at once). The wait counts from its oldest product's arrival.
-      if (drained == null && waiting.size() < batchSize) {
+      // a partial call waits for more products, so that busy periods send full calls: the linger while other calls
+      // are in flight, the idle linger when none is (below saturation it halves the sends per product for a few ms
+      // of POST latency; 0: a lone product goes at once). The wait counts from its oldest product's arrival.
+      if (drained == null && waiting.size() < callProducts && waitingBytes < callBytes) {
         long lingerNanos = (batchesInFlight > 0 ? config.lingerMs() : config.idleLingerMs()) * 1_000_000L;
         long left = lingerNanos - (System.nanoTime() - waiting.peek().arrivedNanos());
         if (left > 0) {
@@ -101,9 +144,9 @@ public final class EnqueueVerticle extends VerticleBase {
           return;
         }
       }
-      List<Pending> batch = takeBatch();
-      if (!batch.isEmpty()) {
-        send(batch);
+      List<List<Entry>> messages = takeCall();
+      if (!messages.isEmpty()) {
+        send(messages);
       }
     }
     if (drained != null && waiting.isEmpty() && batchesInFlight == 0) {
@@ -120,70 +163,116 @@ public final class EnqueueVerticle extends VerticleBase {
     }
   }
 
-  private long deadlineNanos(Pending pending) {
-    return pending.arrivedNanos() + config.timeout().toNanos();
+  private long deadlineNanos(Entry entry) {
+    return entry.arrivedNanos() + config.timeout().toNanos();
   }
 
-  /** Up to ten entries within the byte limit; entries already past their deadline are answered, not sent. */
-  private List<Pending> takeBatch() {
-    List<Pending> batch = new ArrayList<>(ProductQueue.MAX_BATCH);
+  /**
+   * The messages of one call: up to ten, each a pack within the pack limits (or one product without packing), all
+   * within the call's byte limit. Products already past their deadline are answered, not sent.
+   */
+  private List<List<Entry>> takeCall() {
+    int maxMessages = config.batching() ? SqsLimits.MAX_BATCH_ENTRIES : 1;
+    int perMessage = config.packing() ? config.packMaxProducts() : 1;
+    List<List<Entry>> messages = new ArrayList<>(maxMessages);
+    List<Entry> pack = null;
+    int packBytes = 0;
     int bytes = 0;
     long now = System.nanoTime();
-    while (batch.size() < batchSize && !waiting.isEmpty()) {
-      Pending next = waiting.peek();
+    while (!waiting.isEmpty()) {
+      Entry next = waiting.peek();
       if (deadlineNanos(next) - now <= 0) {
-        waiting.poll();
-        next.request().fail(Addresses.OVERLOADED, "SQS did not take the product in time");
+        take();
+        next.owner().settle(next.index(), false, "SQS did not take the product in time", false);
         continue;
       }
-      if (!batch.isEmpty() && bytes + next.bytes() > MAX_BATCH_BYTES) {
+      int size = next.product().bytes() + (config.packing() ? 1 : 0); // a comma between entries
+      boolean fits = pack != null && pack.size() < perMessage && packBytes + size <= config.packMaxBytes();
+      if (!fits) {
+        if (messages.size() == maxMessages) {
+          break;
+        }
+        size += config.packing() ? ProductMessages.PACK_OVERHEAD : 0;
+      }
+      if (!messages.isEmpty() && bytes + size > SqsLimits.MAX_BATCH_BYTES) {
         break;
       }
-      batch.add(waiting.poll());
-      bytes += next.bytes();
+      if (!fits) {
+        pack = new ArrayList<>(Math.min(perMessage, waiting.size()));
+        packBytes = config.packing() ? ProductMessages.PACK_OVERHEAD : 0;
+        messages.add(pack);
+      }
+      pack.add(take());
+      packBytes += size;
+      bytes += size;
     }
-    return batch;
+    return messages;
   }
 
-  private void send(List<Pending> batch) {
-    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+  private Entry take() {
+    Entry entry = waiting.poll();
+    waitingBytes -= entry.product().bytes();
+    return entry;
+  }
+
+  private void send(List<List<Entry>> messages) {
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
     long earliestDeadline = Long.MAX_VALUE;
-    for (int i = 0; i < batch.size(); i++) {
-      Pending p = batch.get(i);
-      SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
-          .messageBody(p.body());
-      if (p.traceparent() != null) {
-        entry.messageAttributes(Map.of(TraceContext.HEADER, MessageAttributeValue.builder().dataType("String")
-            .stringValue(p.traceparent()).build()));
+    int products = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      List<Entry> pack = messages.get(i);
+      entries.add(entry(i, pack));
+      for (Entry e : pack) {
+        earliestDeadline = Math.min(earliestDeadline, deadlineNanos(e));
       }
-      entries.add(entry.build());
-      earliestDeadline = Math.min(earliestDeadline, deadlineNanos(p));
+      products += pack.size();
     }
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, earliestDeadline - System.nanoTime()));
     batchesInFlight++;
     long started = System.nanoTime();
+    int sent = products;
     (config.batching() ? queue.sendBatch(entries, deadline) : queue.sendOne(entries.get(0), deadline))
         .onComplete(result -> {
-      batchesInFlight--;
-      metrics.enqueueCall(batch.size(), System.nanoTime() - started);
-      if (result.succeeded()) {
-        answer(batch, result.result());
-      } else {
-        LOG.warn("SendMessageBatch of {} failed: {}", batch.size(), result.cause().toString());
-        batch.forEach(p -> p.request().fail(Addresses.OVERLOADED, "SQS is unavailable"));
-      }
-      drain();
-    });
+          batchesInFlight--;
+          metrics.enqueueCall(sent, messages.size(), System.nanoTime() - started);
+          if (result.succeeded()) {
+            answer(messages, result.result());
+          } else {
+            LOG.warn("SendMessageBatch of {} product(s) failed: {}", sent, result.cause().toString());
+            messages.forEach(pack -> settle(pack, false, "SQS is unavailable", false));
+          }
+          drain();
+        });
   }
 
-  private static void answer(List<Pending> batch, SendMessageBatchResponse response) {
+  private SendMessageBatchRequestEntry entry(int id, List<Entry> pack) {
+    SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(id));
+    if (config.packing()) {
+      List<String> bodies = new ArrayList<>(pack.size());
+      pack.forEach(e -> bodies.add(e.product().body()));
+      return entry.messageBody(ProductMessages.pack(bodies)).build();
+    }
+    EnqueueRequest.Outgoing product = pack.get(0).product();
+    entry.messageBody(product.body());
+    if (product.traceparent() != null) {
+      entry.messageAttributes(Map.of(TraceContext.HEADER, MessageAttributeValue.builder().dataType("String")
+          .stringValue(product.traceparent()).build()));
+    }
+    return entry.build();
+  }
+
+  private static void answer(List<List<Entry>> messages, SendMessageBatchResponse response) {
     for (SendMessageBatchResultEntry ok : response.successful()) {
-      batch.get(Integer.parseInt(ok.id())).request().reply(ok.messageId());
+      settle(messages.get(Integer.parseInt(ok.id())), true, null, false);
     }
     for (BatchResultErrorEntry failed : response.failed()) {
       LOG.warn("SQS refused a message: {} {}", failed.code(), failed.message());
-      int code = Boolean.TRUE.equals(failed.senderFault()) ? Addresses.FAILED : Addresses.OVERLOADED;
-      batch.get(Integer.parseInt(failed.id())).request().fail(code, "SQS refused the message: " + failed.code());
+      settle(messages.get(Integer.parseInt(failed.id())), false, "SQS refused the message: " + failed.code(),
+          Boolean.TRUE.equals(failed.senderFault()));
     }
+  }
+
+  private static void settle(List<Entry> pack, boolean ok, String why, boolean senderFault) {
+    pack.forEach(e -> e.owner().settle(e.index(), ok, why, senderFault));
   }
 }

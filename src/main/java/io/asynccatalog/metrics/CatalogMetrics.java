@@ -21,6 +21,9 @@ public final class CatalogMetrics {
   private final Counter accepted;
   private final Counter refused;
   private final DistributionSummary enqueueBatchSize;
+  private final DistributionSummary packSize;
+  private final Counter productsReceived;
+  private final java.util.Map<String, Counter> sqsRequests = new java.util.concurrent.ConcurrentHashMap<>();
   private final Timer enqueueCall;
   private final Counter received;
   private final Counter deleted;
@@ -44,6 +47,10 @@ public final class CatalogMetrics {
         .register(registry);
     enqueueBatchSize = DistributionSummary.builder("catalog.enqueue.batch.size")
         .description("Products per SQS send call").publishPercentiles(0.5).register(registry);
+    packSize = DistributionSummary.builder("catalog.enqueue.pack.size")
+        .description("Products per SQS message sent (1 without packing)").publishPercentiles(0.5).register(registry);
+    productsReceived = Counter.builder("catalog.products.received").description("Products in messages received")
+        .register(registry);
     enqueueCall = Timer.builder("catalog.enqueue.call").description("SQS send call latency")
         .publishPercentiles(0.5, 0.99).register(registry);
     received = Counter.builder("catalog.messages.received").description("Messages received from SQS")
@@ -53,7 +60,8 @@ public final class CatalogMetrics {
     retried = Counter.builder("catalog.messages.retried").description("Messages hidden for a later retry")
         .register(registry);
     deadLettered = Counter.builder("catalog.messages.deadlettered")
-        .description("Messages moved to the DLQ because they are not products").register(registry);
+        .description("Messages (or products of packs) moved to the dead-letter queue by the consumer")
+        .register(registry);
     stored = Counter.builder("catalog.products.stored").description("Products whose item and report are written")
         .register(registry);
     storeFailures = Counter.builder("catalog.products.store.failures").description("Products not stored on a try")
@@ -64,7 +72,8 @@ public final class CatalogMetrics {
         .description("Messages per SQS receive call (empty long polls count as 0)").publishPercentiles(0.5)
         .register(registry);
     storeBatchSize = DistributionSummary.builder("catalog.store.batch.size")
-        .description("Products per store (one BatchWriteItem, one batched report)").publishPercentiles(0.5)
+        .description("Products per store group (BatchWriteItem calls of up to 25, one batched report)")
+        .publishPercentiles(0.5)
         .register(registry);
     acceptToStored = Timer.builder("catalog.products.accept.to.stored")
         .description("From the 202 to the product being stored").publishPercentiles(0.5, 0.99)
@@ -101,17 +110,30 @@ public final class CatalogMetrics {
     return registry;
   }
 
-  public void accepted() {
-    accepted.increment();
+  public void accepted(int products) {
+    accepted.increment(products);
   }
 
-  public void refused() {
-    refused.increment();
+  public void refused(int products) {
+    refused.increment(products);
   }
 
-  public void enqueueCall(int products, long nanos) {
+  public void enqueueCall(int products, int messages, long nanos) {
     enqueueBatchSize.record(products);
+    for (int i = 0; i < messages; i++) {
+      packSize.record((double) products / messages);
+    }
     enqueueCall.record(Duration.ofNanos(nanos));
+  }
+
+  /** One SQS request of the given kind (send, receive, delete, visibility, dead-letter): what SQS bills. */
+  public void sqsRequest(String call) {
+    sqsRequests.computeIfAbsent(call, c -> Counter.builder("catalog.sqs.requests").tag("call", c)
+        .description("SQS requests made, by call").register(registry)).increment();
+  }
+
+  public void productsReceived(int count) {
+    productsReceived.increment(count);
   }
 
   public void received(int count) {
@@ -132,8 +154,8 @@ public final class CatalogMetrics {
     retried.increment(count);
   }
 
-  public void deadLettered() {
-    deadLettered.increment();
+  public void deadLettered(int count) {
+    deadLettered.increment(count);
   }
 
   public void stored(Duration sinceAccepted) {

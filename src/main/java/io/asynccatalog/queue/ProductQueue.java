@@ -1,6 +1,7 @@
 package io.asynccatalog.queue;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.metrics.CatalogMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 /** The product queue and its dead-letter queue, in the batched calls the service uses, behind the SQS breaker. */
 public final class ProductQueue {
   /** SQS's limit on entries per batch call and messages per receive. */
-  public static final int MAX_BATCH = 10;
+  public static final int MAX_BATCH = SqsLimits.MAX_BATCH_ENTRIES;
   /** Message attribute that says why a message was moved to the dead-letter queue without retries. */
   public static final String REJECTED_REASON = "rejected-reason";
 
@@ -33,12 +34,30 @@ public final class ProductQueue {
   private final CircuitBreaker breaker;
   private final String queueUrl;
   private final String dlqUrl;
+  private final CatalogMetrics metrics;
 
-  public ProductQueue(SqsAsyncClient sqs, CircuitBreaker breaker, String queueUrl, String dlqUrl) {
+  public ProductQueue(SqsAsyncClient sqs, CircuitBreaker breaker, String queueUrl, String dlqUrl,
+                      CatalogMetrics metrics) {
     this.sqs = sqs;
     this.breaker = breaker;
     this.queueUrl = queueUrl;
     this.dlqUrl = dlqUrl;
+    this.metrics = metrics;
+  }
+
+  /** A message to send: its body, a delay before it is visible (0: at once), and string attributes. */
+  public record Outgoing(String body, int delaySeconds, Map<String, String> attributes) {
+    public Outgoing {
+      attributes = Map.copyOf(attributes);
+    }
+
+    int bytes() {
+      int bytes = SqsLimits.utf8Length(body);
+      for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+        bytes += attribute.getKey().length() + "String".length() + SqsLimits.utf8Length(attribute.getValue());
+      }
+      return bytes;
+    }
   }
 
   /** A long poll under way: its messages, and the SDK call, which a stopping consumer may cancel. */
@@ -46,12 +65,14 @@ public final class ProductQueue {
 
   /** Sends up to ten messages; the caller matches the per-entry outcome by entry id. */
   public Future<SendMessageBatchResponse> sendBatch(List<SendMessageBatchRequestEntry> entries, Duration deadline) {
+    metrics.sqsRequest("send");
     return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
         .overrideConfiguration(o -> o.apiCallTimeout(deadline)))));
   }
 
   /** Naive mode: one message, one SendMessage call. Answers like a batch of one, so callers need not care. */
   public Future<SendMessageBatchResponse> sendOne(SendMessageBatchRequestEntry entry, Duration deadline) {
+    metrics.sqsRequest("send");
     return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessage(b -> b.queueUrl(queueUrl)
             .messageBody(entry.messageBody()).messageAttributes(entry.messageAttributes())
             .overrideConfiguration(o -> o.apiCallTimeout(deadline))))
@@ -63,6 +84,7 @@ public final class ProductQueue {
   public Future<Set<String>> deleteEach(List<Message> messages) {
     List<Future<String>> deletes = new ArrayList<>(messages.size());
     for (Message message : messages) {
+      metrics.sqsRequest("delete");
       deletes.add(breaker.<String>execute(() -> AwsFutures.bridge(sqs.deleteMessage(b -> b.queueUrl(queueUrl)
               .receiptHandle(message.receiptHandle()))).map(r -> (String) null))
           .otherwise(error -> message.receiptHandle()));
@@ -85,6 +107,7 @@ public final class ProductQueue {
   public PendingReceive receive(String url, int max, int waitSeconds, Duration visibility, Duration callTimeout) {
     CompletableFuture<ReceiveMessageResponse> call = new CompletableFuture<>();
     Future<List<Message>> messages = breaker.execute(() -> {
+      metrics.sqsRequest("receive");
       CompletableFuture<ReceiveMessageResponse> sdk = sqs.receiveMessage(b -> b.queueUrl(url)
           .maxNumberOfMessages(max)
           .waitTimeSeconds(waitSeconds)
@@ -127,6 +150,7 @@ public final class ProductQueue {
       entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
           .receiptHandle(messages.get(i).receiptHandle()).build());
     }
+    metrics.sqsRequest("delete");
     return breaker.execute(() -> AwsFutures.bridge(sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries))))
         .map(response -> {
           Set<String> failed = new HashSet<>();
@@ -154,13 +178,18 @@ public final class ProductQueue {
           .receiptHandle(entry.getKey().receiptHandle()).visibilityTimeout(entry.getValue()).build());
     }
     List<Future<?>> calls = new ArrayList<>();
-    chunks(entries).forEach(chunk -> calls.add(breaker.execute(() -> AwsFutures.bridge(
-        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk))))));
+    chunks(entries).forEach(chunk -> {
+      metrics.sqsRequest("visibility");
+      calls.add(breaker.execute(() -> AwsFutures.bridge(
+          sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk)))));
+    });
     return Future.all(calls).mapEmpty();
   }
 
   /** Moves a message that can never be processed to the dead-letter queue, then deletes it from this queue. */
   public Future<Void> deadLetter(Message message, String reason) {
+    metrics.sqsRequest("send");
+    metrics.sqsRequest("delete");
     return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessage(b -> b.queueUrl(dlqUrl)
             .messageBody(message.body())
             .messageAttributes(Map.of(REJECTED_REASON, MessageAttributeValue.builder()
@@ -170,25 +199,59 @@ public final class ProductQueue {
         .mapEmpty());
   }
 
-  /** Sends bodies to {@code url} as they are, ten per call; succeeds with the number sent. */
-  public Future<Integer> sendBodies(String url, List<Message> messages) {
-    if (messages.isEmpty()) {
-      return Future.succeededFuture(0);
+  /**
+   * Sends messages to {@code url}, up to ten per SendMessageBatch within its byte limit, the calls at once; succeeds
+   * with the indexes of the messages SQS did not take (a failed call counts all of its messages).
+   */
+  public Future<Set<Integer>> sendAll(String url, List<Outgoing> messages) {
+    List<Future<Set<Integer>>> calls = new ArrayList<>();
+    int from = 0;
+    while (from < messages.size()) {
+      int to = from;
+      int bytes = 0;
+      while (to < messages.size() && to - from < MAX_BATCH
+          && (to == from || bytes + messages.get(to).bytes() <= SqsLimits.MAX_BATCH_BYTES)) {
+        bytes += messages.get(to).bytes();
+        to++;
+      }
+      calls.add(sendCall(url, messages.subList(from, to), from));
+      from = to;
     }
+    return Future.join(calls).transform(done -> {
+      Set<Integer> failed = new HashSet<>();
+      calls.forEach(call -> failed.addAll(call.result()));
+      return Future.succeededFuture(failed);
+    });
+  }
+
+  private Future<Set<Integer>> sendCall(String url, List<Outgoing> messages, int offset) {
     List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
     for (int i = 0; i < messages.size(); i++) {
-      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(messages.get(i).body())
-          .build());
+      Outgoing message = messages.get(i);
+      Map<String, MessageAttributeValue> attributes = new java.util.HashMap<>();
+      message.attributes().forEach((name, value) -> attributes.put(name, MessageAttributeValue.builder()
+          .dataType("String").stringValue(truncate(value, 1024)).build()));
+      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(message.body())
+          .delaySeconds(Math.min(SqsLimits.MAX_DELAY_SECONDS, message.delaySeconds()))
+          .messageAttributes(attributes).build());
+    }
+    metrics.sqsRequest("send");
+    Set<Integer> all = new HashSet<>();
+    for (int i = 0; i < messages.size(); i++) {
+      all.add(offset + i);
     }
     return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries))))
-        .compose(response -> response.failed().isEmpty()
-            ? Future.succeededFuture(entries.size())
-            : Future.failedFuture("SQS refused " + response.failed().size() + " message(s): "
-                + response.failed().get(0).message()));
+        .map(response -> {
+          Set<Integer> failed = new HashSet<>();
+          response.failed().forEach(f -> failed.add(offset + Integer.parseInt(f.id())));
+          return failed;
+        })
+        .otherwise(error -> all);
   }
 
   /** Approximate visible plus in-flight messages of a queue. */
   public Future<Map<String, Integer>> depth(String url) {
+    metrics.sqsRequest("attributes");
     return breaker.execute(() -> AwsFutures.bridge(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings(
             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))))
         .map(r -> Map.of(

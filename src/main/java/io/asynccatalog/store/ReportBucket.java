@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
@@ -57,7 +58,16 @@ public final class ReportBucket {
         .recover(error -> isMissing(error) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error)));
   }
 
+  /** Whether an object is there (HeadObject). */
+  public Future<Boolean> exists(String key) {
+    return breaker.<Boolean>execute(() -> AwsFutures.bridge(s3.headObject(b -> b.bucket(bucket).key(key)))
+        .map(head -> true)
+        .recover(error -> isMissing(error) ? Future.succeededFuture(false) : Future.failedFuture(error)));
+  }
+
   private static boolean isMissing(Throwable error) {
-    return Dependencies.unwrap(error) instanceof NoSuchKeyException;
+    Throwable cause = Dependencies.unwrap(error);
+    return cause instanceof NoSuchKeyException
+        || (cause instanceof S3Exception s3 && s3.statusCode() == 404); // HeadObject's 404 carries no body
   }
 }

@@ -6,11 +6,11 @@ import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
 import io.asynccatalog.config.CatalogConfig.WorkerConfig;
 import io.asynccatalog.domain.Product;
-import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.queue.ProductMessages;
+import io.asynccatalog.queue.QueuedProduct;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.queue.ProductQueue.PendingReceive;
-import io.asynccatalog.tracing.TraceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -18,8 +18,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,18 +29,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Drains the product queue: long polls of up to ten messages, gathered into groups of up to {@code saveBatch}
- * (messages of several receives, a partial group waiting at most {@code saveLingerMs}), one save request per group,
- * then for each message exactly one outcome. Stored: deleted (DeleteMessageBatch, ten per call). Failed: hidden
- * again for a backoff that grows with its receive count, until SQS moves it to the dead-letter queue. Not a product
- * at all: moved to the dead-letter queue at once. While a group is being stored its visibility is extended, so a
- * slow store never lets a second consumer take the same messages. A poller receives only when the in-flight bound
- * has room for a full batch and the table and bucket are not known to be down (receiving then would only burn
- * receive counts).
+ * Drains the product queue: long polls of up to ten messages (one product each, or packs of several), unpacked and
+ * gathered into groups of about {@code saveBatch} products (whole messages of several receives, a partial group
+ * waiting at most {@code saveLingerMs}), one save request per group, then each message settled product by product
+ * ({@link Settler}): deleted once every product in it is stored or handed on. A message that is not a product at
+ * all goes to the dead-letter queue at once. While a group is being stored its visibility is extended, so a slow
+ * store never lets a second consumer take the same messages. A poller receives only while fewer than
+ * {@code maxInFlightPerConsumer} products are being stored and the store and bucket are not known to be down
+ * (receiving then would only burn receive counts).
  *
  * <p>Calls per product: without a backlog, every waiting long poll takes the next message alone, so a poller whose
  * receive came back part full pauses {@code receivePauseMs} before the next (several messages gather in SQS), and
- * groups gather several receives (one BatchWriteItem, one batched report and a delete per ten, not per receive).
+ * groups gather several receives (BatchWriteItem calls of 25, one batched report and a delete per ten messages).
  * Under a backlog receives come back full and neither waits.
  */
 public final class ConsumerVerticle extends VerticleBase {
@@ -55,7 +53,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final Duration visibility;
   private final Duration callTimeout;
-  private final RetryBackoff backoff;
+  private final Settler settler;
   private final CatalogMetrics metrics;
   private final Set<PendingReceive> polls = new HashSet<>();
   private Group group;
@@ -67,14 +65,15 @@ public final class ConsumerVerticle extends VerticleBase {
   private Promise<Void> stopped;
 
   public ConsumerVerticle(ProductQueue queue, Dependencies dependencies, WorkerConfig config, Duration visibility,
-                          Duration callTimeout, CatalogMetrics metrics) {
+                          int maxReceiveCount, Duration callTimeout, CatalogMetrics metrics) {
     this.metrics = metrics;
     this.queue = queue;
     this.dependencies = dependencies;
     this.config = config;
     this.visibility = visibility;
     this.callTimeout = callTimeout;
-    this.backoff = new RetryBackoff(config.retryBaseSeconds(), config.retryMaxSeconds());
+    this.settler = new Settler(queue, new RetryBackoff(config.retryBaseSeconds(), config.retryMaxSeconds()),
+        maxReceiveCount, config.batching(), metrics);
   }
 
   @Override
@@ -101,7 +100,7 @@ public final class ConsumerVerticle extends VerticleBase {
     if (!running) {
       return;
     }
-    if (inFlight + config.receiveBatch() > config.maxInFlightPerConsumer()) {
+    if (inFlight >= config.maxInFlightPerConsumer()) {
       parkedPollers++; // resumed by finish() when work completes
       return;
     }
@@ -135,15 +134,15 @@ public final class ConsumerVerticle extends VerticleBase {
   private void process(List<Message> messages) {
     metrics.received(messages.size());
     for (Message message : messages) {
-      Product product;
+      ProductMessages.Contents contents;
       try {
-        product = ProductJson.fromMessage(message.body());
+        contents = ProductMessages.read(message);
       } catch (IllegalArgumentException e) {
         // retrying cannot fix a message that is not a product: straight to the dead-letter queue
         LOG.warn("message {} is not a product, moving it to the dead-letter queue: {}", message.messageId(),
             e.getMessage());
         queue.deadLetter(message, e.getMessage())
-            .onSuccess(v -> metrics.deadLettered())
+            .onSuccess(v -> metrics.deadLettered(1))
             .onFailure(error -> LOG.warn("could not dead-letter message {}: {}", message.messageId(), error.toString()))
             .onComplete(v -> metrics.settled(1));
         continue;
@@ -151,9 +150,10 @@ public final class ConsumerVerticle extends VerticleBase {
       if (group == null) {
         group = new Group();
       }
-      group.add(message, product);
-      inFlight++;
-      if (group.messages.size() >= config.saveBatch()) {
+      group.add(new Settler.Received(message, contents));
+      inFlight += contents.size();
+      metrics.productsReceived(contents.size());
+      if (group.size >= config.saveBatch()) {
         flush();
       }
     }
@@ -182,56 +182,20 @@ public final class ConsumerVerticle extends VerticleBase {
     }
     Group saving = group;
     group = null;
-    List<Message> valid = saving.messages;
-    List<Product> products = saving.products;
-    VisibilityKeeper keeper = new VisibilityKeeper(valid);
+    List<Message> messages = saving.received.stream().map(Settler.Received::message).toList();
+    VisibilityKeeper keeper = new VisibilityKeeper(messages);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.saveTimeout().toMillis());
-    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(products, saving.traces), options)
+    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(saving.products, saving.traces, saving.again),
+            options)
         .map(reply -> reply.body())
-        .otherwise(error -> SaveOutcome.allFailed(ids(products), "not stored: " + error.getMessage()))
+        .otherwise(error -> SaveOutcome.allFailed(ids(saving.products), "not stored: " + error.getMessage()))
         .compose(outcome -> {
           keeper.stop();
-          return settle(valid, products, outcome);
+          return settler.settle(saving.received, outcome);
         })
-        .onFailure(error -> LOG.warn("settling a batch of {} failed; SQS will redeliver: {}", valid.size(),
-            error.toString()))
-        .onComplete(done -> finish(valid.size()));
-  }
-
-  /** Deletes what is stored; hides what failed for its backoff. */
-  private Future<Void> settle(List<Message> messages, List<Product> products, SaveOutcome outcome) {
-    List<Message> stored = new ArrayList<>(messages.size());
-    Map<Message, Integer> retries = new LinkedHashMap<>();
-    for (int i = 0; i < messages.size(); i++) {
-      Message message = messages.get(i);
-      if (outcome.stored().contains(products.get(i).id())) {
-        stored.add(message);
-      } else {
-        retries.put(message, backoff.delaySeconds(receiveCount(message)));
-      }
-    }
-    if (!outcome.failed().isEmpty()) {
-      LOG.warn("{} product(s) not stored, retried later: {}", outcome.failed().size(), outcome.failed());
-    }
-    metrics.retried(retries.size());
-    Future<Void> deleted = (config.batching() ? queue.deleteBatch(stored) : queue.deleteEach(stored)).map(notDeleted -> {
-      metrics.deleted(stored.size() - notDeleted.size());
-      if (!notDeleted.isEmpty()) {
-        LOG.warn("{} stored message(s) could not be deleted and will be redelivered (harmless)", notDeleted.size());
-      }
-      return null;
-    });
-    Future<Void> hidden = queue.changeVisibility(retries);
-    return Future.all(deleted, hidden).mapEmpty();
-  }
-
-  private static int receiveCount(Message message) {
-    String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
-    try {
-      return count == null ? 1 : Integer.parseInt(count);
-    } catch (NumberFormatException e) {
-      return 1;
-    }
+        .onFailure(error -> LOG.warn("settling a group of {} message(s) failed; SQS will redeliver: {}",
+            messages.size(), error.toString()))
+        .onComplete(done -> finish(saving.size, messages.size()));
   }
 
   private static Set<String> ids(List<Product> products) {
@@ -240,10 +204,10 @@ public final class ConsumerVerticle extends VerticleBase {
     return ids;
   }
 
-  private void finish(int count) {
-    inFlight -= count;
-    metrics.settled(count);
-    while (parkedPollers > 0 && inFlight + config.receiveBatch() <= config.maxInFlightPerConsumer()) {
+  private void finish(int products, int messages) {
+    inFlight -= products;
+    metrics.settled(messages);
+    while (parkedPollers > 0 && inFlight < config.maxInFlightPerConsumer()) {
       parkedPollers--;
       poll();
     }
@@ -258,16 +222,24 @@ public final class ConsumerVerticle extends VerticleBase {
 
   /** Messages received and not yet sent to the savers, with their products and trace contexts. */
   private static final class Group {
-    final List<Message> messages = new ArrayList<>();
+    final List<Settler.Received> received = new ArrayList<>();
     final List<Product> products = new ArrayList<>();
     final Map<String, String> traces = new HashMap<>();
+    final Set<String> again = new HashSet<>();
+    int size;
 
-    void add(Message message, Product product) {
-      messages.add(message);
-      products.add(product);
-      MessageAttributeValue trace = message.messageAttributes().get(TraceContext.HEADER);
-      if (trace != null && trace.stringValue() != null) {
-        traces.put(product.id(), trace.stringValue());
+    void add(Settler.Received message) {
+      received.add(message);
+      size += message.contents().size();
+      boolean redelivered = message.receiveCount() > 1;
+      for (QueuedProduct queued : message.contents().products()) {
+        products.add(queued.product());
+        if (queued.traceparent() != null) {
+          traces.put(queued.product().id(), queued.traceparent());
+        }
+        if (redelivered || queued.maybeStored()) {
+          again.add(queued.product().id());
+        }
       }
     }
   }

@@ -9,8 +9,8 @@ import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductReport;
 import io.asynccatalog.domain.ReportLocation;
 import io.asynccatalog.metrics.CatalogMetrics;
-import io.asynccatalog.store.ProductItems;
-import io.asynccatalog.store.ProductTable;
+import io.asynccatalog.domain.StoredProduct;
+import io.asynccatalog.store.ProductStore;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.TraceContext;
 import io.asynccatalog.tracing.Tracing;
@@ -22,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,30 +34,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Stores batches of products: the table items first (one BatchWriteItem), then the reports — one object per
- * product (the default, the challenge's contract) or one object per batch (batched mode, each item pointing at
- * its byte range). A product counts as stored only when its item and its report are both written; everything else
- * is named in the outcome with its reason, so the consumer deletes exactly the messages that are done.
+ * Stores groups of products: the store first (DynamoDB: BatchWriteItem calls of 25 at once), then the reports — one
+ * object per product (the default, the challenge's contract) or one object per group (batched mode, each product
+ * pointing at its byte range). A product counts as stored only when it and its report are both written; everything
+ * else is named in the outcome with its reason, so that the consumer settles each product by what became of it.
  */
 public final class SaverVerticle extends VerticleBase {
   private static final Logger JOURNEY = LoggerFactory.getLogger("catalog.journey");
-  private final ProductTable table;
+  private final ProductStore store;
   private final ReportBucket reports;
   private final String reportPrefix;
   private final boolean batchedReports;
-  private final boolean batching;
   private final CatalogMetrics metrics;
   private final Tracing tracing;
   private MessageConsumer<SaveBatch> consumer;
 
-  public SaverVerticle(ProductTable table, ReportBucket reports, String reportPrefix, boolean batchedReports,
-                       boolean batching, CatalogMetrics metrics, Tracing tracing) {
+  public SaverVerticle(ProductStore store, ReportBucket reports, String reportPrefix, boolean batchedReports,
+                       CatalogMetrics metrics, Tracing tracing) {
     this.tracing = tracing;
-    this.table = table;
+    this.store = store;
     this.reports = reports;
     this.reportPrefix = reportPrefix;
     this.batchedReports = batchedReports;
-    this.batching = batching;
     this.metrics = metrics;
   }
 
@@ -79,50 +76,91 @@ public final class SaverVerticle extends VerticleBase {
     // one write per product id: a batch may hold duplicate deliveries, and BatchWriteItem refuses duplicate keys
     Map<String, Product> products = new LinkedHashMap<>();
     request.body().products().forEach(p -> products.putIfAbsent(p.id(), p));
-    save(products)
-        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), "DynamoDB: " + error.getMessage()))
+    save(products, request.body().again())
+        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), Dependencies.describe(error)))
         .onSuccess(outcome -> {
           record(products, outcome, started, startedAt, request.body().traces());
           request.reply(outcome);
         });
   }
 
-  private Future<SaveOutcome> save(Map<String, Product> products) {
+  private Future<SaveOutcome> save(Map<String, Product> products, Set<String> again) {
+    if (!batchedReports || again.isEmpty()) {
+      return write(products);
+    }
+    return alreadyStored(products, again).compose(done -> {
+      if (done.isEmpty()) {
+        return write(products);
+      }
+      Map<String, Product> rest = new LinkedHashMap<>(products);
+      rest.keySet().removeAll(done);
+      Future<SaveOutcome> written = rest.isEmpty()
+          ? Future.succeededFuture(new SaveOutcome(Set.of(), Map.of()))
+          : write(rest);
+      return written.map(outcome -> {
+        Set<String> stored = new HashSet<>(outcome.stored());
+        stored.addAll(done);
+        return new SaveOutcome(stored, outcome.failed());
+      });
+    });
+  }
+
+  /**
+   * Batched reports: of the products that may have been stored before, those whose item points at a report object
+   * that exists. They are left as they are: storing them again in another group would point their items at a new
+   * object and could leave the old one without any product pointing at it.
+   */
+  private Future<Set<String>> alreadyStored(Map<String, Product> products, Set<String> again) {
+    List<String> ids = again.stream().filter(products::containsKey).toList();
+    return store.getAll(ids).compose(found -> {
+      Map<String, List<String>> byObject = new HashMap<>();
+      found.forEach((id, stored) -> byObject.computeIfAbsent(stored.report().key(), k -> new ArrayList<>()).add(id));
+      List<Future<Boolean>> checks = new ArrayList<>();
+      List<List<String>> owners = new ArrayList<>();
+      byObject.forEach((key, owner) -> {
+        checks.add(reports.exists(key));
+        owners.add(owner);
+      });
+      return Future.all(checks).map(all -> {
+        Set<String> done = new HashSet<>();
+        for (int i = 0; i < checks.size(); i++) {
+          if (checks.get(i).result()) {
+            done.addAll(owners.get(i));
+          }
+        }
+        return done;
+      });
+    }).otherwise(error -> Set.of()); // the check is an optimisation of the S3 side: store them again
+  }
+
+  private Future<SaveOutcome> write(Map<String, Product> products) {
     Instant storedAt = Instant.now();
     BatchReport batch = batchedReports ? BatchReport.of(reportPrefix, new ArrayList<>(products.values())) : null;
-    Map<String, Map<String, AttributeValue>> items = new LinkedHashMap<>();
+    List<StoredProduct> stored = new ArrayList<>(products.size());
     for (Product p : products.values()) {
       ReportLocation report = batch != null ? batch.locations().get(p.id())
           : ReportLocation.whole(ProductReport.objectKey(reportPrefix, p.id()));
-      items.put(p.id(), ProductItems.toItem(p, storedAt, report));
+      stored.add(new StoredProduct(p, storedAt, report));
     }
-    Future<Set<String>> written = batching
-        ? table.putAll(new ArrayList<>(items.values()))
-            .recover(error -> items.size() > 1 && !Dependencies.isOutage(error)
-                ? putOneByOne(items) // DynamoDB refused the whole batch: find the item it refuses, store the others
-                : Future.failedFuture(error))
-        : putOneByOne(items);
-    return written.compose(ids -> batch != null ? writeBatchReport(products, ids, batch) : writeReports(products, ids));
+    return store.putAll(stored)
+        .compose(written -> batch != null
+            ? writeBatchReport(products, written, batch)
+            : writeReports(products, written))
+        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), store.dependency() + ": " + Dependencies.describe(error)));
   }
 
-  private Future<Set<String>> putOneByOne(Map<String, Map<String, AttributeValue>> items) {
-    List<Future<String>> puts = new ArrayList<>(items.size());
-    items.forEach((id, item) -> puts.add(table.put(item).map(id)));
-    return Future.join(puts).transform(done -> Future.succeededFuture(succeeded(puts)));
-  }
-
-  private Future<SaveOutcome> writeReports(Map<String, Product> products, Set<String> written) {
-    Map<String, String> failed = new HashMap<>();
-    List<Future<String>> puts = new ArrayList<>(written.size());
+  private Future<SaveOutcome> writeReports(Map<String, Product> products, ProductStore.Written written) {
+    Map<String, String> failed = new HashMap<>(written.failed());
+    List<Future<String>> puts = new ArrayList<>(written.written().size());
     for (Product p : products.values()) {
-      if (!written.contains(p.id())) {
-        failed.put(p.id(), "DynamoDB did not write the item");
+      if (!written.written().contains(p.id())) {
+        failed.putIfAbsent(p.id(), store.dependency() + " did not write the product");
         continue;
       }
       puts.add(reports.put(ProductReport.objectKey(reportPrefix, p.id()), ProductReport.render(p),
               ProductReport.CONTENT_TYPE)
           .map(p.id())
-          .onFailure(error -> failed.put(p.id(), "S3: " + error.getMessage())));
+          .onFailure(error -> failed.put(p.id(), "S3: " + Dependencies.describe(error))));
     }
     return Future.join(puts).transform(done -> {
       metrics.reportObjects((int) puts.stream().filter(Future::succeeded).count());
@@ -130,21 +168,22 @@ public final class SaverVerticle extends VerticleBase {
     });
   }
 
-  /** Batched mode: one object for the batch; it holds every product's report, so it stores them all or none. */
-  private Future<SaveOutcome> writeBatchReport(Map<String, Product> products, Set<String> written, BatchReport batch) {
-    Map<String, String> failed = new HashMap<>();
-    products.keySet().stream().filter(id -> !written.contains(id))
-        .forEach(id -> failed.put(id, "DynamoDB did not write the item"));
-    if (written.isEmpty()) {
+  /** Batched mode: one object for the group; it holds every product's report, so it stores them all or none. */
+  private Future<SaveOutcome> writeBatchReport(Map<String, Product> products, ProductStore.Written written,
+                                               BatchReport batch) {
+    Map<String, String> failed = new HashMap<>(written.failed());
+    products.keySet().stream().filter(id -> !written.written().contains(id))
+        .forEach(id -> failed.putIfAbsent(id, store.dependency() + " did not write the product"));
+    if (written.written().isEmpty()) {
       return Future.succeededFuture(new SaveOutcome(Set.of(), failed));
     }
     return reports.put(batch.key(), batch.content(), ProductReport.CONTENT_TYPE)
         .map(v -> {
           metrics.reportObjects(1);
-          return new SaveOutcome(written, failed);
+          return new SaveOutcome(written.written(), failed);
         })
         .otherwise(error -> {
-          written.forEach(id -> failed.put(id, "S3: " + error.getMessage()));
+          written.written().forEach(id -> failed.put(id, "S3: " + Dependencies.describe(error)));
           return new SaveOutcome(Set.of(), failed);
         });
   }

@@ -22,7 +22,8 @@ class DeployTemplateTest {
   private static final Set<String> SERVICE_ACTIONS = Set.of(
       "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
       "sqs:ChangeMessageVisibility",
-      "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:Scan",
+      "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+      "dynamodb:BatchWriteItem", "dynamodb:Scan",
       "s3:PutObject", "s3:GetObject", "s3:ListBucket");
 
   private final JsonNode template = read();

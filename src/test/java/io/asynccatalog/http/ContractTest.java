@@ -8,6 +8,7 @@ import io.asynccatalog.testing.DelayProxy;
 import io.asynccatalog.testing.Poll;
 import io.asynccatalog.testing.RunningApp;
 import io.asynccatalog.testing.SharedLocalAws;
+import io.asynccatalog.testing.AwsFaultProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
@@ -48,6 +49,7 @@ class ContractTest {
   static Path dir;
   static DelayProxy sqs;
   static DelayProxy dynamoDb;
+  static AwsFaultProxy sqsFaults;
   static RunningApp service;
   static Vertx vertx;
   static JsonObject document;
@@ -59,11 +61,14 @@ class ContractTest {
     EmbeddedAws servers = SharedLocalAws.servers();
     sqs = new DelayProxy(servers.sqsEndpoint().getPort());
     dynamoDb = new DelayProxy(servers.dynamoDbEndpoint().getPort());
-    AwsEnvironment env = AwsEnvironment.local(URI.create("http://127.0.0.1:" + sqs.port()),
+    sqsFaults = new AwsFaultProxy(sqs.port());
+    AwsEnvironment env = AwsEnvironment.local(URI.create("http://127.0.0.1:" + sqsFaults.port()),
         URI.create("http://127.0.0.1:" + dynamoDb.port()), servers.s3Endpoint());
     service = RunningApp.start("contract", dir, env, json -> json
         .put("CATALOG_AUTH", "required").put("CATALOG_API_KEYS", KEY)
         .put("CATALOG_HTTP_MAX_BODY_BYTES", 1024)
+        .put("CATALOG_BATCH_MAX_BODY_BYTES", 2048)
+        .put("CATALOG_PACK_MAX_PRODUCTS", 1) // each product its own message: SQS can take some and not others
         .put("CATALOG_ENQUEUE_TIMEOUT_MS", 1000)
         .put("CATALOG_AWS_CALL_TIMEOUT_MS", 1000)
         .put("CATALOG_BREAKER_RESET_MS", 300)
@@ -78,6 +83,7 @@ class ContractTest {
   @AfterAll
   static void stop() throws Exception {
     service.close();
+    sqsFaults.close();
     sqs.close();
     dynamoDb.close();
     vertx.close().await();
@@ -171,6 +177,35 @@ class ContractTest {
     assertEquals(Problems.CONTENT_TYPE, conflict.headers().firstValue("Content-Type").orElse(""));
     covered.add("/products post 422");
 
+    String batch = "{\"products\":[" + product + ",{\"name\":\"Contract pencil\",\"price\":1}]}";
+    JsonObject bulk = new JsonObject(expect("/products/batch", "post", 202, "/products/batch", json, batch, KEY).body());
+    assertEquals(2, bulk.getInteger("accepted"));
+    HttpResponse<String> invalid = expect("/products/batch", "post", 400, "/products/batch", json,
+        "{\"products\":[{\"name\":\"ok\",\"price\":1},{\"name\":\"bad\",\"price\":-1}]}", KEY);
+    JsonObject error = new JsonObject(invalid.body()).getJsonArray("errors").getJsonObject(0);
+    assertEquals(1, error.getInteger("index"), invalid.body());
+    assertEquals("price", error.getString("field"), invalid.body());
+    expect("/products/batch", "post", 401, "/products/batch", json, batch, null);
+    expect("/products/batch", "post", 413, "/products/batch", json,
+        "{\"products\":[{\"name\":\"" + "x".repeat(3000) + "\",\"price\":1}]}", KEY);
+    expect("/products/batch", "post", 415, "/products/batch", "text/plain", batch, KEY);
+    HttpRequest.Builder keyedBatch = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort()
+            + "/products/batch")).header("Content-Type", json).header("X-API-Key", KEY)
+        .header("Idempotency-Key", "contract-batch-422");
+    assertEquals(202, CLIENT.send(keyedBatch.POST(HttpRequest.BodyPublishers.ofString(batch)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+    HttpResponse<String> batchConflict = CLIENT.send(keyedBatch.POST(HttpRequest.BodyPublishers.ofString(
+        "{\"products\":[" + product + "]}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(422, batchConflict.statusCode(), batchConflict.body());
+    covered.add("/products/batch post 422");
+    sqsFaults.failEntriesContaining("Contract refused");
+    JsonObject partial = new JsonObject(expect("/products/batch", "post", 207, "/products/batch", json,
+        "{\"products\":[" + product + ",{\"name\":\"Contract refused\",\"price\":1}]}", KEY).body());
+    sqsFaults.failEntriesContaining(null);
+    assertEquals(1, partial.getInteger("accepted"));
+    assertEquals("accepted", partial.getJsonArray("items").getJsonObject(0).getString("status"));
+    assertEquals("not-accepted", partial.getJsonArray("items").getJsonObject(1).getString("status"));
+
     Poll.until(Duration.ofSeconds(30), "the product stored",
         () -> statusOf("/products/" + id + "/report") == 200);
     expect("/products", "get", 200, "/products?limit=5", null, null, null);
@@ -197,6 +232,7 @@ class ContractTest {
     // the 503s: SQS, then DynamoDB, out of reach
     sqs.down(true);
     expect("/products", "post", 503, "/products", json, product, KEY);
+    expect("/products/batch", "post", 503, "/products/batch", json, batch, KEY);
     expect("/admin/dlq", "get", 503, "/admin/dlq", null, null, KEY);
     expect("/admin/dlq/redrive", "post", 503, "/admin/dlq/redrive", null, null, KEY);
     Poll.until(Duration.ofSeconds(30), "readiness down while SQS is unreachable",

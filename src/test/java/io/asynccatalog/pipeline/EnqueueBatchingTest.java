@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * An idle publisher (no SendMessageBatch in flight) waits {@code CATALOG_ENQUEUE_IDLE_LINGER_MS} for more products
- * before it sends, so that products arriving close together share one call even below saturation.
+ * before it sends, so that products arriving close together share one call, and one packed message, even below
+ * saturation.
  */
 class EnqueueBatchingTest {
   private static final int PRODUCTS = 6;
@@ -45,7 +46,8 @@ class EnqueueBatchingTest {
       assertEquals(1, service.http.meter("catalog_enqueue_batch_size_count"),
           "one SendMessageBatch for all the products (without the idle linger the first goes alone at once)");
       assertEquals(PRODUCTS, service.http.meter("catalog_enqueue_batch_size_sum"));
-      assertEquals(PRODUCTS, service.messagesIn(service.resources().queueUrl()), "every product is on the queue");
+      assertEquals(1, service.messagesIn(service.resources().queueUrl()), "packed: one message holds them all");
+      assertEquals(PRODUCTS, service.http.meter("catalog_enqueue_pack_size_sum"), "every product is in it");
     }
   }
 }

@@ -189,6 +189,50 @@ class FaultToleranceTest {
   }
 
   @Test
+  void killMinusNineUnderBulkLoadLosesNothingThatWasAccepted() throws Exception {
+    Scenario s = new Scenario("kill9bulk");
+    ServiceProcess first = s.startService();
+    LoadClient.Run before = load.startBulk(s.port, "kill9bulk-a", 200, 50, 8, 0);
+    Poll.until(Duration.ofSeconds(60), "2000 products accepted", () -> before.accepted.size() >= 2000);
+    first.kill();
+    assertNotNull(first.awaitExit(Duration.ofSeconds(10)));
+    before.await(Duration.ofSeconds(60));
+
+    ServiceProcess second = s.startService();
+    LoadClient.Run after = load.startBulk(s.port, "kill9bulk-b", 20, 50, 8, 0);
+    after.await(Duration.ofSeconds(60));
+    Map<String, String> accepted = new HashMap<>(before.accepted);
+    accepted.putAll(after.accepted);
+    s.verify(accepted, "bulk of 50, before kill: " + before.summary() + "; after restart: " + after.summary());
+    assertEquals(1000, after.accepted.size(), after.summary());
+    second.terminate();
+    assertEquals(0, second.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void anSqsOutageUnderBulkLoadGivesFast503sAndLosesNothing() throws Exception {
+    Scenario s = new Scenario("sqsdownbulk");
+    ServiceProcess service = s.startService();
+    LoadClient.Run run = load.startBulk(s.port, "sqsdownbulk", 400, 25, 8, 40);
+    Poll.until(Duration.ofSeconds(60), "1000 products accepted", () -> run.accepted.size() >= 1000);
+    sqsServer.kill();
+    sqsServer.awaitExit(Duration.ofSeconds(10));
+    Poll.until(Duration.ofSeconds(60), "40 bulk requests refused with 503", () -> run.unavailable.get() >= 40);
+    sqsServer = startSqs();
+    run.mark();
+    run.await(Duration.ofSeconds(120));
+
+    s.verify(run.accepted, "bulk of 25: " + run.summary());
+    assertEquals(0, run.timeouts.get(), "no request waited for a client timeout");
+    assertEquals(0, run.otherStatus.get(), "refusals are 503s (or 207s naming what was queued)");
+    assertEquals(0, run.unavailableWithoutRetryAfter.get(), "every 503 says when to retry");
+    assertTrue(run.slowest503Millis.get() < 3000, "503s come within the enqueue deadline: " + run.summary());
+    assertTrue(run.acceptedAfterMark.get() > 0, "202s resumed after SQS came back: " + run.summary());
+    service.terminate();
+    assertEquals(0, service.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  @Test
   void anSqsOutageGivesFast503sAndLosesNothing() throws Exception {
     Scenario s = new Scenario("sqsdown");
     ServiceProcess service = s.startService();

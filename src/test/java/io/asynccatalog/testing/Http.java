@@ -40,6 +40,25 @@ public final class Http {
     return send(request);
   }
 
+  /** A POST of raw bytes with the given headers (name, value, ...), e.g. a gzipped bulk request. */
+  public HttpResponse<String> post(String path, byte[] body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
+  /** A POST /products/batch of JSON with extra headers (name, value, ...). */
+  public HttpResponse<String> postBatch(String body, String... headers) {
+    String[] all = new String[headers.length + 2];
+    all[0] = "Content-Type";
+    all[1] = "application/json";
+    System.arraycopy(headers, 0, all, 2, headers.length);
+    return post("/products/batch", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), all);
+  }
+
   public HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

@@ -36,6 +36,8 @@ public final class LoadClient implements AutoCloseable {
     public final AtomicInteger timeouts = new AtomicInteger();
     public final AtomicLong slowest503Millis = new AtomicLong();
     public final AtomicInteger acceptedAfterMark = new AtomicInteger();
+    /** Bulk requests answered 207: some products queued, some not. */
+    public final AtomicInteger partial = new AtomicInteger();
     private volatile boolean marked;
     private Thread dispatcher;
 
@@ -52,7 +54,8 @@ public final class LoadClient implements AutoCloseable {
     }
 
     public String summary() {
-      return "accepted=" + accepted.size() + " 503=" + unavailable + " other=" + otherStatus + " refused="
+      return "accepted=" + accepted.size() + " 207=" + partial + " 503=" + unavailable + " other=" + otherStatus
+          + " refused="
           + connectionFailures + " timeouts=" + timeouts + " slowest503=" + slowest503Millis + "ms";
     }
   }
@@ -98,6 +101,74 @@ public final class LoadClient implements AutoCloseable {
     }, "load-" + prefix);
     run.dispatcher.start();
     return run;
+  }
+
+  /**
+   * Sends {@code requests} POST /products/batch of {@code perRequest} products each, at most {@code concurrency} at a
+   * time, paced to at most {@code perSecond} requests a second (0: no pacing); records every product whose id came
+   * back accepted (in a 202 or a 207).
+   */
+  public Run startBulk(int port, String prefix, int requests, int perRequest, int concurrency, int perSecond) {
+    Run run = new Run();
+    URI uri = URI.create("http://127.0.0.1:" + port + "/products/batch");
+    Semaphore slots = new Semaphore(concurrency);
+    run.dispatcher = new Thread(() -> {
+      long interval = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
+      long next = System.nanoTime();
+      for (int r = 0; r < requests; r++) {
+        if (interval > 0) {
+          next += interval;
+          java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime()); // pacing, not waiting
+        }
+        try {
+          slots.acquire();
+        } catch (InterruptedException e) {
+          return;
+        }
+        String[] names = new String[perRequest];
+        io.vertx.core.json.JsonArray products = new io.vertx.core.json.JsonArray();
+        for (int i = 0; i < perRequest; i++) {
+          names[i] = prefix + "-" + r + "-" + i;
+          products.add(new JsonObject().put("name", names[i]).put("price", (i % 1000) + ".25"));
+        }
+        String body = new JsonObject().put("products", products).encode();
+        long started = System.nanoTime();
+        client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+              recordBulk(run, names, response, error, (System.nanoTime() - started) / 1_000_000);
+              slots.release();
+            });
+      }
+      try {
+        slots.acquire(concurrency);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bulk-load-" + prefix);
+    run.dispatcher.start();
+    return run;
+  }
+
+  private static void recordBulk(Run run, String[] names, HttpResponse<String> response, Throwable error,
+                                 long millis) {
+    if (error == null && (response.statusCode() == 202 || response.statusCode() == 207)) {
+      io.vertx.core.json.JsonArray items = new JsonObject(response.body()).getJsonArray("items");
+      for (int i = 0; i < items.size(); i++) {
+        JsonObject item = items.getJsonObject(i);
+        if ("accepted".equals(item.getString("status"))) {
+          run.accepted.put(item.getString("id"), names[i]);
+          if (run.marked) {
+            run.acceptedAfterMark.incrementAndGet();
+          }
+        }
+      }
+      if (response.statusCode() == 207) {
+        run.partial.incrementAndGet();
+      }
+      return;
+    }
+    record(run, null, response, error, millis);
   }
 
   private static void record(Run run, String name, HttpResponse<String> response, Throwable error, long millis) {

@@ -65,7 +65,16 @@ public final class RunningApp implements AutoCloseable {
   }
 
   public int itemCount() {
-    return aws().dynamoDb().scan(b -> b.tableName(resources().tableName()).select("COUNT")).join().count();
+    int count = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      var page = aws().dynamoDb().scan(b -> b.tableName(resources().tableName()).select("COUNT")
+          .exclusiveStartKey(from)).join();
+      count += page.count();
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return count;
   }
 
   public Map<String, AttributeValue> item(String id) {
@@ -74,7 +83,15 @@ public final class RunningApp implements AutoCloseable {
   }
 
   public int reportCount() {
-    return aws().s3().listObjectsV2(b -> b.bucket(resources().bucketName())).join().keyCount();
+    int count = 0;
+    String token = null;
+    do {
+      String from = token;
+      var page = aws().s3().listObjectsV2(b -> b.bucket(resources().bucketName()).continuationToken(from)).join();
+      count += page.keyCount();
+      token = page.isTruncated() ? page.nextContinuationToken() : null;
+    } while (token != null);
+    return count;
   }
 
   @Override

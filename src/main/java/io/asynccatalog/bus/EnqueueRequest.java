@@ -1,0 +1,16 @@
+package io.asynccatalog.bus;
+
+import java.util.List;
+
+/** Products of one request to put on the queue, in request order, each already in the form it travels in. */
+public record EnqueueRequest(List<Outgoing> products) {
+  public EnqueueRequest {
+    products = List.copyOf(products);
+  }
+
+  /**
+   * One product as the publisher sends it: a pack entry when packing, else a whole one-product message body with
+   * its trace context as a message attribute. {@code bytes} is the UTF-8 length of {@code body}.
+   */
+  public record Outgoing(String id, String body, int bytes, String traceparent) {}
+}

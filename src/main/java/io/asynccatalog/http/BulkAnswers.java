@@ -1,0 +1,57 @@
+package io.asynccatalog.http;
+
+import io.asynccatalog.domain.Product;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The answers of the write routes. A bulk request is answered per product, in request order: {@code 202} when SQS
+ * took all of them, {@code 207} when it took some (each item says which, and every item has its id, so that a retry
+ * with the same Idempotency-Key queues the rest under the same ids), {@code 503} when it took none.
+ */
+final class BulkAnswers {
+  static final String NOT_ACCEPTED = "not-accepted";
+
+  private BulkAnswers() {}
+
+  static JsonObject accepted(Product product) {
+    String location = "/products/" + product.id();
+    return new JsonObject().put("id", product.id()).put("status", "accepted").put("location", location);
+  }
+
+  static void send(RoutingContext ctx, List<Product> products, BitSet queued, String failure, boolean refused,
+                   boolean replayed) {
+    int accepted = queued.cardinality();
+    if (accepted == 0) {
+      if (refused) {
+        Problems.send(ctx, 500, "enqueue-refused", "Internal Server Error",
+            "The queue refused the products; none was accepted.");
+      } else {
+        Problems.unavailable(ctx, "The products could not be queued in time; none was accepted. Retry later"
+            + " (with the same Idempotency-Key to keep their ids).");
+      }
+      return;
+    }
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < products.size(); i++) {
+      Product product = products.get(i);
+      items.add(queued.get(i) ? accepted(product) : new JsonObject().put("id", product.id())
+          .put("status", NOT_ACCEPTED)
+          .put("detail", "Not queued (" + (failure == null ? "SQS did not answer in time" : failure)
+              + "); retry the request with the same Idempotency-Key to queue it under this id."));
+    }
+    int status = accepted == products.size() ? 202 : 207;
+    if (status == 207) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    if (replayed) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("accepted", accepted).put("items", items).toBuffer());
+  }
+}

@@ -1,0 +1,133 @@
+package io.asynccatalog.queue;
+
+import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.tracing.TraceContext;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bodies of product messages. Format 1 holds one product ({@code {"v":1,"id":...}}, its trace context in a
+ * message attribute); format 2 is a pack ({@code {"v":2,"products":[{"id":...,"attempts":1,"tp":"00-..."}]}}),
+ * each product with its own attempt count and trace context, and {@code "resent":true} on a product sent again
+ * without having failed (a keyed client retry, a redrive). Readers take both, so that instances that write packs
+ * and instances that do not can share a queue while a fleet is upgraded.
+ */
+public final class ProductMessages {
+  /** The pack format's version. */
+  public static final int PACK_VERSION = 2;
+  private static final String PACK_HEAD = "{\"v\":" + PACK_VERSION + ",\"products\":[";
+  private static final String PACK_TAIL = "]}";
+  /** Bytes a pack adds around its entries (head, tail) besides one comma between two entries. */
+  public static final int PACK_OVERHEAD = PACK_HEAD.length() + PACK_TAIL.length();
+
+  private ProductMessages() {}
+
+  /** A format-1 body: one product. */
+  public static String single(Product product) {
+    return ProductJson.toMessage(product);
+  }
+
+  /** One product's entry of a pack. */
+  public static String packEntry(Product product, int attempts, String traceparent) {
+    return packEntry(product, attempts, traceparent, false);
+  }
+
+  /** One product's entry of a pack; {@code resent}: sent before, so perhaps stored already. */
+  public static String packEntry(Product product, int attempts, String traceparent, boolean resent) {
+    JsonObject json = ProductJson.fields(product, new JsonObject());
+    if (attempts > 0) {
+      json.put("attempts", attempts);
+    }
+    if (resent) {
+      json.put("resent", true);
+    }
+    if (traceparent != null) {
+      json.put("tp", traceparent);
+    }
+    return json.encode();
+  }
+
+  /** A format-2 body from entries made by {@link #packEntry}. */
+  public static String pack(List<String> entries) {
+    int length = PACK_OVERHEAD + Math.max(0, entries.size() - 1);
+    for (String entry : entries) {
+      length += entry.length();
+    }
+    StringBuilder body = new StringBuilder(length).append(PACK_HEAD);
+    for (int i = 0; i < entries.size(); i++) {
+      if (i > 0) {
+        body.append(',');
+      }
+      body.append(entries.get(i));
+    }
+    return body.append(PACK_TAIL).toString();
+  }
+
+  /** An entry of a pack that is not a product: its text, and why. */
+  public record Rejected(String entry, String reason) {}
+
+  /** What a message holds: its products, the entries of a pack that are not products, and whether it is a pack. */
+  public record Contents(List<QueuedProduct> products, List<Rejected> rejected, boolean pack) {
+    public int size() {
+      return products.size() + rejected.size();
+    }
+  }
+
+  /**
+   * Reads a message of either format. Throws {@link IllegalArgumentException} when the message as a whole is not
+   * one (no retry can fix it); a pack's entries that are not products are returned as {@link Rejected}, so that they
+   * do not hold back the others.
+   */
+  public static Contents read(Message message) {
+    return read(message.body(), traceAttribute(message));
+  }
+
+  static Contents read(String body, String traceAttribute) {
+    JsonObject json;
+    try {
+      json = new JsonObject(body);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a product message: " + e.getMessage(), e);
+    }
+    Object version = json.getValue("v");
+    if (Integer.valueOf(ProductJson.MESSAGE_VERSION).equals(version)) {
+      return new Contents(List.of(new QueuedProduct(ProductJson.fromFields(json), 0, traceAttribute, false)),
+          List.of(), false);
+    }
+    if (!Integer.valueOf(PACK_VERSION).equals(version)) {
+      throw new IllegalArgumentException("not a product message: unknown message version " + version);
+    }
+    Object entries = json.getValue("products");
+    if (!(entries instanceof JsonArray array) || array.isEmpty()) {
+      throw new IllegalArgumentException("not a product message: a pack without products");
+    }
+    List<QueuedProduct> products = new ArrayList<>(array.size());
+    List<Rejected> rejected = new ArrayList<>(0);
+    for (Object entry : array) {
+      try {
+        if (!(entry instanceof JsonObject fields)) {
+          throw new IllegalArgumentException("not a product message: a pack entry is not an object");
+        }
+        Object attempts = fields.getValue("attempts");
+        Object trace = fields.getValue("tp");
+        products.add(new QueuedProduct(ProductJson.fromFields(fields),
+            attempts instanceof Integer n && n > 0 ? n : 0, trace instanceof String tp ? tp : null,
+            Boolean.TRUE.equals(fields.getValue("resent"))));
+      } catch (IllegalArgumentException e) {
+        rejected.add(new Rejected(String.valueOf(entry instanceof JsonObject o ? o.encode() : entry), e.getMessage()));
+      }
+    }
+    return new Contents(products, rejected, true);
+  }
+
+  private static String traceAttribute(Message message) {
+    MessageAttributeValue trace = message.messageAttributes().get(TraceContext.HEADER);
+    return trace == null ? null : trace.stringValue();
+  }
+}

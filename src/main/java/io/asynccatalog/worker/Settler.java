@@ -1,0 +1,186 @@
+package io.asynccatalog.worker;
+
+import io.asynccatalog.bus.SaveOutcome;
+import io.asynccatalog.metrics.CatalogMetrics;
+import io.asynccatalog.queue.ProductMessages;
+import io.asynccatalog.queue.ProductMessages.Contents;
+import io.asynccatalog.queue.ProductQueue;
+import io.asynccatalog.queue.QueuedProduct;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Settles the messages of a stored group, product by product. A message is deleted only when every product in it
+ * is stored or handed on:
+ * <ul>
+ *   <li>all stored: deleted;</li>
+ *   <li>none stored, none out of tries: hidden for a backoff and tried again whole (an outage, or a one-product
+ *   message);</li>
+ *   <li>otherwise the failed products are handed on first: those with tries left as one new message carrying their
+ *   attempt count (delayed by their backoff), each one out of tries alone to the dead-letter queue with the reason;
+ *   the original is deleted once those sends succeeded, and hidden for a backoff if any did not.</li>
+ * </ul>
+ * A product's tries are the attempts its message carries plus the message's receive count, so a poison product
+ * reaches the dead-letter queue alone, after {@code maxReceiveCount} tries, without its pack-mates.
+ */
+final class Settler {
+  private static final Logger LOG = LoggerFactory.getLogger(Settler.class);
+
+  private final ProductQueue queue;
+  private final RetryBackoff backoff;
+  private final int maxReceiveCount;
+  private final boolean batching;
+  private final CatalogMetrics metrics;
+
+  Settler(ProductQueue queue, RetryBackoff backoff, int maxReceiveCount, boolean batching, CatalogMetrics metrics) {
+    this.queue = queue;
+    this.backoff = backoff;
+    this.maxReceiveCount = maxReceiveCount;
+    this.batching = batching;
+    this.metrics = metrics;
+  }
+
+  /** A received message and what it holds. */
+  record Received(Message message, Contents contents) {
+    int receiveCount() {
+      String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+      try {
+        return count == null ? 1 : Integer.parseInt(count);
+      } catch (NumberFormatException e) {
+        return 1;
+      }
+    }
+  }
+
+  /** What to send before a message may be deleted. */
+  private record Handover(Received received, List<ProductQueue.Outgoing> retry, List<ProductQueue.Outgoing> dead) {}
+
+  Future<Void> settle(List<Received> group, SaveOutcome outcome) {
+    List<Message> delete = new ArrayList<>();
+    Map<Message, Integer> hide = new LinkedHashMap<>();
+    List<Handover> handovers = new ArrayList<>();
+    int retried = 0;
+    for (Received received : group) {
+      int tries = received.receiveCount();
+      List<QueuedProduct> retry = new ArrayList<>();
+      List<ProductQueue.Outgoing> dead = new ArrayList<>();
+      for (QueuedProduct product : received.contents().products()) {
+        String id = product.product().id();
+        if (outcome.stored().contains(id)) {
+          continue;
+        }
+        int attempts = product.attempts() + tries;
+        if (attempts >= maxReceiveCount) {
+          dead.add(deadLetter(received, product, attempts, outcome.failed().get(id)));
+        } else {
+          retry.add(product);
+        }
+      }
+      received.contents().rejected().forEach(r -> dead.add(new ProductQueue.Outgoing(r.entry(), 0,
+          Map.of(ProductQueue.REJECTED_REASON, r.reason()))));
+      retried += retry.size();
+      if (retry.isEmpty() && dead.isEmpty()) {
+        delete.add(received.message());
+      } else if (dead.isEmpty() && retry.size() == received.contents().size()) {
+        hide.put(received.message(), backoff.delaySeconds(tries)); // nothing stored: the message is tried again
+      } else {
+        handovers.add(new Handover(received, retry.isEmpty() ? List.of() : List.of(republish(retry, tries)), dead));
+      }
+    }
+    metrics.retried(retried);
+    if (!outcome.failed().isEmpty()) {
+      LOG.warn("{} product(s) not stored, retried later or dead-lettered: {}", outcome.failed().size(),
+          outcome.failed());
+    }
+    return handOver(handovers, hide)
+        .compose(handedOver -> {
+          delete.addAll(handedOver);
+          return Future.all(delete(delete), queue.changeVisibility(hide));
+        })
+        .mapEmpty();
+  }
+
+  /** One product out of tries, to go to the dead-letter queue alone, with its reason. */
+  private ProductQueue.Outgoing deadLetter(Received received, QueuedProduct product, int attempts, String reason) {
+    String why = "failed on " + attempts + " attempt(s); last: " + (reason == null ? "not stored" : reason);
+    // a one-product message of the first format goes as it is, so that older readers can still redrive it
+    String body = !received.contents().pack() ? received.message().body()
+        : ProductMessages.pack(List.of(ProductMessages.packEntry(product.product(), attempts, product.traceparent())));
+    return new ProductQueue.Outgoing(body, 0, Map.of(ProductQueue.REJECTED_REASON, why));
+  }
+
+  /** The failed products of a pack as one new message, their tries carried along, delayed by their backoff. */
+  private ProductQueue.Outgoing republish(List<QueuedProduct> products, int tries) {
+    List<String> entries = new ArrayList<>(products.size());
+    int delay = 0;
+    for (QueuedProduct product : products) {
+      int attempts = product.attempts() + tries;
+      entries.add(ProductMessages.packEntry(product.product(), attempts, product.traceparent()));
+      delay = Math.max(delay, backoff.delaySeconds(attempts));
+    }
+    return new ProductQueue.Outgoing(ProductMessages.pack(entries), delay, Map.of());
+  }
+
+  /**
+   * Sends what the handovers need (retries to the product queue, dead letters to the DLQ, the calls at once) and
+   * succeeds with the messages whose sends all succeeded; the others are added to {@code hide} for a backoff.
+   */
+  private Future<List<Message>> handOver(List<Handover> handovers, Map<Message, Integer> hide) {
+    if (handovers.isEmpty()) {
+      return Future.succeededFuture(new ArrayList<>());
+    }
+    List<ProductQueue.Outgoing> retries = new ArrayList<>();
+    List<ProductQueue.Outgoing> dead = new ArrayList<>();
+    List<Integer> retryOwner = new ArrayList<>();
+    List<Integer> deadOwner = new ArrayList<>();
+    for (int i = 0; i < handovers.size(); i++) {
+      for (ProductQueue.Outgoing r : handovers.get(i).retry()) {
+        retries.add(r);
+        retryOwner.add(i);
+      }
+      for (ProductQueue.Outgoing d : handovers.get(i).dead()) {
+        dead.add(d);
+        deadOwner.add(i);
+      }
+    }
+    Future<Set<Integer>> retried = queue.sendAll(queue.queueUrl(), retries);
+    Future<Set<Integer>> deadLettered = queue.sendAll(queue.dlqUrl(), dead);
+    return Future.all(retried, deadLettered).map(sent -> {
+      boolean[] failed = new boolean[handovers.size()];
+      retried.result().forEach(index -> failed[retryOwner.get(index)] = true);
+      deadLettered.result().forEach(index -> failed[deadOwner.get(index)] = true);
+      metrics.deadLettered(dead.size() - deadLettered.result().size());
+      List<Message> done = new ArrayList<>();
+      for (int i = 0; i < handovers.size(); i++) {
+        Received received = handovers.get(i).received();
+        if (failed[i]) {
+          LOG.warn("could not hand on the failed products of message {}; it is tried again whole",
+              received.message().messageId());
+          hide.put(received.message(), backoff.delaySeconds(received.receiveCount()));
+        } else {
+          done.add(received.message());
+        }
+      }
+      return done;
+    });
+  }
+
+  private Future<Void> delete(List<Message> messages) {
+    return (batching ? queue.deleteBatch(messages) : queue.deleteEach(messages)).map(notDeleted -> {
+      metrics.deleted(messages.size() - notDeleted.size());
+      if (!notDeleted.isEmpty()) {
+        LOG.warn("{} settled message(s) could not be deleted and will be redelivered (harmless)", notDeleted.size());
+      }
+      return null;
+    });
+  }
+}

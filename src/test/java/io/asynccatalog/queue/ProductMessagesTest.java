@@ -1,0 +1,70 @@
+package io.asynccatalog.queue;
+
+import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ProductIds;
+import io.asynccatalog.domain.ProductJson;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProductMessagesTest {
+  private static final String TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+  private static Product product(String name) {
+    return new Product(ProductIds.next(), name, "a \"quoted\"\nline", new BigDecimal("12.30"), "EUR", "S-1", null,
+        Instant.parse("2026-12-01T10:00:00.123456Z"));
+  }
+
+  @Test
+  void aPackCarriesEachProductWithItsAttemptsTraceAndResentMark() {
+    Product a = product("A");
+    Product b = product("Bé");
+    String body = ProductMessages.pack(List.of(ProductMessages.packEntry(a, 0, TRACE),
+        ProductMessages.packEntry(b, 2, null, true)));
+    ProductMessages.Contents contents = ProductMessages.read(body, null);
+    assertTrue(contents.pack());
+    assertEquals(List.of(new QueuedProduct(a, 0, TRACE, false), new QueuedProduct(b, 2, null, true)),
+        contents.products());
+    assertTrue(contents.rejected().isEmpty());
+    assertFalse(contents.products().get(0).maybeStored());
+    assertTrue(contents.products().get(1).maybeStored());
+  }
+
+  @Test
+  void aOneProductMessageOfTheFirstFormatIsReadWithTheTraceOfItsAttribute() {
+    Product a = product("Old");
+    ProductMessages.Contents contents = ProductMessages.read(ProductJson.toMessage(a), TRACE);
+    assertFalse(contents.pack());
+    assertEquals(List.of(new QueuedProduct(a, 0, TRACE, false)), contents.products());
+  }
+
+  @Test
+  void aBadEntryOfAPackIsRejectedAloneAndABadMessageAsAWhole() {
+    Product a = product("Good");
+    String body = "{\"v\":2,\"products\":[" + ProductMessages.packEntry(a, 0, null)
+        + ",{\"id\":\"not-an-id\",\"name\":\"x\"},7]}";
+    ProductMessages.Contents contents = ProductMessages.read(body, null);
+    assertEquals(1, contents.products().size());
+    assertEquals(2, contents.rejected().size());
+    assertEquals(3, contents.size());
+    assertTrue(contents.rejected().get(0).reason().contains("no valid product id"), contents.rejected().toString());
+    assertThrows(IllegalArgumentException.class, () -> ProductMessages.read("{\"v\":2,\"products\":[]}", null));
+    assertThrows(IllegalArgumentException.class, () -> ProductMessages.read("{\"v\":3}", null));
+    assertThrows(IllegalArgumentException.class, () -> ProductMessages.read("[1,2]", null));
+  }
+
+  @Test
+  void utf8LengthCountsWhatSqsCounts() {
+    for (String text : List.of("", "plain", "é", "€uro", "emoji 😀 and ü", "\u0000\u007f\u0080\u07ff\u0800\uffff")) {
+      assertEquals(text.getBytes(StandardCharsets.UTF_8).length, SqsLimits.utf8Length(text), text);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.asynccatalog.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP proxy in front of an SQS or DynamoDB server (their JSON protocols) that injects the failures a test asks
+ * for. SQS: while armed, every SendMessageBatch entry whose body contains the marker is taken out of the request
+ * before it is forwarded, and answered as a failed entry (InternalError, not the sender's fault), as SQS itself may
+ * answer; the others reach the server. DynamoDB: while armed, a PutItem or BatchWriteItem whose body contains the
+ * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take.
+ */
+public final class AwsFaultProxy implements AutoCloseable {
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient client;
+  private final int port;
+  private final int upstreamPort;
+  private final AtomicInteger refused = new AtomicInteger();
+  private volatile String marker;
+  private volatile String writeMarker;
+
+  public AwsFaultProxy(int upstreamPort) throws Exception {
+    this.upstreamPort = upstreamPort;
+    this.client = vertx.createHttpClient();
+    HttpServer server = vertx.createHttpServer().requestHandler(this::forward);
+    this.port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .actualPort();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** From now on, entries whose body contains {@code text} fail; null: none does. */
+  public void failEntriesContaining(String text) {
+    marker = text;
+  }
+
+  /** From now on, DynamoDB writes whose body contains {@code text} are refused; null: none is. */
+  public void refuseWritesContaining(String text) {
+    writeMarker = text;
+  }
+
+  /** How many entries (or writes) were failed so far. */
+  public int refused() {
+    return refused.get();
+  }
+
+  private void forward(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      String target = request.getHeader("X-Amz-Target");
+      String fail = marker;
+      JsonArray failed = new JsonArray();
+      Buffer forwarded = body;
+      String refuse = writeMarker;
+      if (refuse != null && target != null && (target.endsWith(".PutItem") || target.endsWith(".BatchWriteItem"))
+          && body.toString().contains(refuse)) {
+        refused.incrementAndGet();
+        request.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-amz-json-1.0")
+            .end(new JsonObject().put("__type", "com.amazonaws.dynamodb.v20120810#ValidationException")
+                .put("message", "injected by the test proxy: this item is refused").toBuffer());
+        return;
+      }
+      if (fail != null && "AmazonSQS.SendMessageBatch".equals(target)) {
+        JsonObject json = body.toJsonObject();
+        JsonArray kept = new JsonArray();
+        for (Object entry : json.getJsonArray("Entries")) {
+          JsonObject e = (JsonObject) entry;
+          if (e.getString("MessageBody", "").contains(fail)) {
+            refused.incrementAndGet();
+            failed.add(new JsonObject().put("Id", e.getString("Id")).put("Code", "InternalError")
+                .put("SenderFault", false).put("Message", "injected by the test proxy"));
+          } else {
+            kept.add(e);
+          }
+        }
+        if (kept.isEmpty()) {
+          answer(request, new JsonObject().put("Successful", new JsonArray()).put("Failed", failed));
+          return;
+        }
+        forwarded = json.put("Entries", kept).toBuffer();
+      }
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.method().name()))
+          .setHost("127.0.0.1").setPort(upstreamPort).setURI(request.uri());
+      request.headers().forEach((name, value) -> {
+        if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Host")) {
+          options.addHeader(name, value);
+        }
+      });
+      Buffer sent = forwarded;
+      client.request(options)
+          .compose(upstream -> upstream.send(sent))
+          .compose(response -> response.body().map(bytes -> merge(response, bytes, failed)))
+          .onSuccess(merged -> request.response().setStatusCode(merged.status)
+              .putHeader(HttpHeaders.CONTENT_TYPE, merged.contentType).end(merged.body))
+          .onFailure(error -> request.connection().close());
+    });
+  }
+
+  private record Answer(int status, String contentType, Buffer body) {}
+
+  private static Answer merge(HttpClientResponse response, Buffer body, JsonArray failed) {
+    String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (failed.isEmpty() || response.statusCode() != 200) {
+      return new Answer(response.statusCode(), type == null ? "application/x-amz-json-1.0" : type, body);
+    }
+    JsonObject json = body.toJsonObject();
+    JsonArray all = json.getJsonArray("Failed", new JsonArray());
+    failed.forEach(all::add);
+    return new Answer(200, type, json.put("Failed", all).toBuffer());
+  }
+
+  private static void answer(HttpServerRequest request, JsonObject json) {
+    request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/x-amz-json-1.0").end(json.toBuffer());
+  }
+
+  @Override
+  public void close() {
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  }
+}
