@@ -13,6 +13,10 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
+BULK_CONNECTIONS=${BENCH_BULK_CONNECTIONS:-16} # bulk requests carry BULK_SIZE products each
+BULK_SIZE=${BENCH_BULK_SIZE:-100}
+# the settings of the modes measured before bulk requests and packing existed: one product per message, groups of 25
+PREVIOUS="CATALOG_PACKING=false CATALOG_SAVE_BATCH=25 CATALOG_CONSUMER_MAX_IN_FLIGHT=200 CATALOG_DELETE_LINGER_MS=0"
 WARM_ROUNDS=${BENCH_WARM_ROUNDS:-5}
 CEILING_WARM_ROUNDS=${BENCH_CEILING_WARM_ROUNDS:-2}
 HEAP=${BENCH_HEAP:--Xmx256m}
@@ -54,6 +58,21 @@ request = function()
 end
 LUA
 
+cat > "$WORK/post-bulk.lua" <<LUA
+local counter = 0
+local thread_tag = tostring(math.random(1, 1e9))
+request = function()
+  counter = counter + 1
+  local parts = {}
+  for i = 1, $BULK_SIZE do
+    parts[i] = '{"name":"Bench ' .. thread_tag .. '-' .. counter .. '-' .. i .. '","description":"Blue ink",'
+      .. '"price":"1.99","category":"bench"}'
+  end
+  return wrk.format("POST", "/products/batch", {["Content-Type"] = "application/json"},
+    '{"products":[' .. table.concat(parts, ",") .. ']}')
+end
+LUA
+
 # --- helpers -----------------------------------------------------------------------------------------------------
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 jit_ticks() { # CPU of the JIT compiler threads
@@ -80,10 +99,15 @@ quantile() {
     END {total = c[last]; for (i = 1; i <= last; i++) if (total > 0 && c[i] >= q * total) {print n[i]; exit}; print 0}' "$1" "$2"
 }
 
-# wrk against a port: prints "requests rps p50_ms p99_ms non2xx"
+# wrk against a port: prints "requests rps p50_ms p99_ms non2xx"; a third argument "bulk" posts bulk requests
 run_wrk() {
   local port=$1 seconds=$2 result
-  result=$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/products")
+  if [ "${3:-single}" = bulk ]; then
+    result=$(wrk -t2 -c"$BULK_CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/post-bulk.lua" \
+      "http://127.0.0.1:$port/products/batch")
+  else
+    result=$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/products")
+  fi
   echo "$result" > "$WORK/last-wrk.txt"
   local requests rps p50 p99 non2xx
   requests=$(echo "$result" | awk '/requests in/ {print $1}')
@@ -202,7 +226,8 @@ raw_cpu=$(awk -v t=$((c1 - c0)) -v n="$raw_n" -v hz="$TICKS" 'BEGIN {printf "%.1
 
 # --- 2. ingest only (no consumers): POST -> 202 ----------------------------------------------------------------------
 log "ingest only"
-start_service ingest CATALOG_CONSUMER_INSTANCES=0
+# shellcheck disable=SC2086
+start_service ingest CATALOG_CONSUMER_INSTANCES=0 $PREVIOUS
 for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; done
 c0=$(cpu_ticks "$SERVICE_PID"); j0=$(jit_ticks "$SERVICE_PID")
 read -r ing_n ing_rps ing_p50 ing_p99 ing_bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
@@ -221,7 +246,8 @@ raw_cpu_same=$(gatling_cpu $RAW_PID $RAW_PORT "$HALF" raw-same-rate)
 kill $RAW_PID; wait $RAW_PID 2>/dev/null || true
 
 log "ingest only, the SDK's calls on Vert.x's HTTP client"
-start_service ingest-vertx CATALOG_CONSUMER_INSTANCES=0 CATALOG_AWS_HTTP_CLIENT=vertx
+# shellcheck disable=SC2086
+start_service ingest-vertx CATALOG_CONSUMER_INSTANCES=0 CATALOG_AWS_HTTP_CLIENT=vertx $PREVIOUS
 for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; done
 c0=$(cpu_ticks "$SERVICE_PID")
 read -r ingv_n ingv_rps _ ingv_p99 _ <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
@@ -239,18 +265,28 @@ fill() { echo "$(metric catalog_enqueue_batch_size_sum) $(metric catalog_enqueue
 # "send / receive / store" products per call since an earlier fill snapshot
 fill_since() { echo "$1 $(fill)" | awk '{printf "%.1f / %.1f / %.1f", ($7 - $1) / ($8 - $2), ($9 - $3) / ($10 - $4),
   ($11 - $5) / ($12 - $6)}'; }
-run_e2e() { # mode, then settings
-  local mode=$1; shift
-  log "end to end: $mode"
+# SQS requests made so far (send + receive + delete): what SQS bills, and calls the service pays per-call CPU for
+sqs_requests() {
+  curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk '/^catalog_sqs_requests_total\{call="(send|receive|delete)"\}/ {
+    n += $2} END {printf "%d", n}'
+}
+declare -A KIND E2E_SQS E2E_PACK E2E_POSTS
+run_e2e() { # mode, load (single|bulk), then settings
+  local mode=$1 kind=$2; shift 2
+  KIND[$mode]=$kind
+  log "end to end: $mode ($kind POSTs)"
   start_service "$mode" "$@"
-  for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" > /dev/null; drain > /dev/null; done
-  local s0 r0 c0 e0 t0 n rps p50 p99 bad waited s1 r1 c1 e1 t1
+  for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" "$kind" > /dev/null; drain > /dev/null; done
+  local s0 r0 c0 e0 t0 n rps p50 p99 bad waited s1 r1 c1 e1 t1 a0 am q0 q1 k0 k1
   s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total); local f0; f0=$(fill)
+  a0=$(metric catalog_products_accepted_total); q0=$(sqs_requests)
+  k0="$(metric catalog_enqueue_pack_size_sum) $(metric catalog_enqueue_pack_size_count)"
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
   c0=$(cpu_ticks "$SERVICE_PID"); e0=$(cpu_ticks "$EMULATORS_PID"); t0=$(date +%s.%N)
-  read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN")"
+  read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" "$kind")"
   # the POSTs stop here: from now on the consumers alone drain the backlog, as the drain ceiling loops do
   local sm cm tm; sm=$(metric catalog_products_stored_total); cm=$(cpu_ticks "$SERVICE_PID"); tm=$(date +%s.%N)
+  am=$(metric catalog_products_accepted_total)
   waited=$(drain)
   t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID"); e1=$(cpu_ticks "$EMULATORS_PID")
   s1=$(metric catalog_products_stored_total); r1=$(metric catalog_reports_objects_total)
@@ -265,7 +301,11 @@ run_e2e() { # mode, then settings
   E2E_P50[$mode]=$(quantile "$WORK/lag0.txt" "$WORK/lag1.txt" 0.5)
   E2E_P99[$mode]=$(quantile "$WORK/lag0.txt" "$WORK/lag1.txt" 0.99)
   E2E_RSS[$mode]=$(rss_peak_mb "$SERVICE_PID")
-  E2E_INGEST[$mode]=$rps
+  E2E_INGEST[$mode]=$(awk -v a="$a0" -v b="$am" -v x="$t0" -v y="$tm" 'BEGIN {printf "%.0f", (b - a) / (y - x)}')
+  E2E_POSTS[$mode]=$rps
+  q1=$(sqs_requests); k1="$(metric catalog_enqueue_pack_size_sum) $(metric catalog_enqueue_pack_size_count)"
+  E2E_SQS[$mode]=$(awk -v a="$q0" -v b="$q1" -v n="$stored" 'BEGIN {printf "%.4f", (b - a) / n}')
+  E2E_PACK[$mode]=$(echo "$k0 $k1" | awk '{if ($4 > $2) printf "%.1f", ($3 - $1) / ($4 - $2); else print "-"}')
   E2E_PUTS[$mode]=$(awk -v a="$r0" -v b="$r1" -v n="$stored" 'BEGIN {printf "%.2f", (b - a) / n}')
   E2E_FILL[$mode]=$(fill_since "$f0")
   # cores each process used on average over load + drain: which one takes the machine
@@ -282,13 +322,18 @@ run_e2e() { # mode, then settings
 # halfway (1.1x the last one kept up with). A step is kept up with when every POST gets 202, at least 95 % of the
 # products accepted during it are stored during it, and accept->stored p99 stays within 2 s.
 declare -A SUS_RATE SUS_POST SUS_LAG SUS_CPU SUS_CORES SUS_NEXT
-sustain_step() { # rate: measures one step, prints "ok|behind accepted stored post lag cpu cores"
-  local rate=$1 a0 s0 a1 s1 s2 c0 c1 c2 e0 e1 t0 t1 out
+sustain_step() { # rate (products/s), kind: measures one step, prints "ok|behind accepted stored post lag cpu cores"
+  local rate=$1 kind=$2 a0 s0 a1 s1 s2 c0 c1 c2 e0 e1 t0 t1 out
   read -r a0 s0 <<< "$(counts)"; c0=$(cpu_ticks "$SERVICE_PID"); e0=$(cpu_ticks "$EMULATORS_PID"); t0=$(date +%s.%N)
   buckets catalog_products_accept_to_stored_seconds > "$WORK/sus0.txt"
-  out=$(java -cp "$TOOLS_CP" io.asynccatalog.bench.OpenModelLoad "http://127.0.0.1:$SERVICE_PORT/products" "$rate" \
-    "$SUSTAIN_SECONDS" 2> /dev/null)
-  log "open model at $rate POST/s: $out" # a step that fails on one POST says so here
+  if [ "$kind" = bulk ]; then
+    out=$(java -cp "$TOOLS_CP" io.asynccatalog.bench.OpenModelLoad "http://127.0.0.1:$SERVICE_PORT/products/batch" \
+      "$(awk -v r="$rate" -v n="$BULK_SIZE" 'BEGIN {printf "%.2f", r / n}')" "$SUSTAIN_SECONDS" 5 64 "$BULK_SIZE" 2> /dev/null)
+  else
+    out=$(java -cp "$TOOLS_CP" io.asynccatalog.bench.OpenModelLoad "http://127.0.0.1:$SERVICE_PORT/products" "$rate" \
+      "$SUSTAIN_SECONDS" 2> /dev/null)
+  fi
+  log "open model at $rate products/s ($kind): $out" # a step that fails on one POST says so here
   read -r a1 s1 <<< "$(counts)"; c1=$(cpu_ticks "$SERVICE_PID"); e1=$(cpu_ticks "$EMULATORS_PID"); t1=$(date +%s.%N)
   drain > /dev/null
   read -r _ s2 <<< "$(counts)"; c2=$(cpu_ticks "$SERVICE_PID")
@@ -309,15 +354,15 @@ run_sustained() { # mode
   local mode=$1 rate kept="" behind="" verdict accepted stored post lag cpu cores
   rate=$(awk -v r="${E2E_RATE[$mode]}" 'BEGIN {printf "%d", r * 0.4}')
   for _ in $(seq 1 12); do
-    read -r verdict accepted stored post lag cpu cores <<< "$(sustain_step "$rate")"
-    log "$mode at $rate POST/s: $verdict (stored $stored of $accepted accepted within the step, POST p50/p99 $post ms, lag $lag ms)"
+    read -r verdict accepted stored post lag cpu cores <<< "$(sustain_step "$rate" "${KIND[$mode]}")"
+    log "$mode at $rate products/s: $verdict (stored $stored of $accepted accepted within the step, POST p50/p99 $post ms, lag $lag ms)"
     if [ "$verdict" = ok ]; then
       kept=$rate; SUS_RATE[$mode]=$rate; SUS_POST[$mode]=$post; SUS_LAG[$mode]=$lag; SUS_CPU[$mode]=$cpu
       SUS_CORES[$mode]=$cores
       [ -n "$behind" ] && break # the step halfway was kept up with
     else
       local already_behind=$behind
-      behind="$rate POST/s: $stored of $accepted stored within the step, accept→stored p50/p99 $lag ms"
+      behind="$rate products/s: $stored of $accepted stored within the step, accept→stored p50/p99 $lag ms"
       [ -n "$already_behind" ] || [ -z "$kept" ] && break
       rate=$(awk -v r="$kept" 'BEGIN {printf "%d", r * 1.1}') # one step halfway, then stop
       continue
@@ -327,12 +372,21 @@ run_sustained() { # mode
   SUS_NEXT[$mode]=$behind
 }
 SUSTAIN_SECONDS=${BENCH_SUSTAIN_SECONDS:-20}
-run_e2e per-product
-run_e2e batched-reports CATALOG_REPORT_MODE=batched
-run_e2e naive CATALOG_BATCHING=false
+# the modes measured before bulk requests and packing, with their settings, so that the gains show in one run
+# shellcheck disable=SC2086
+{
+run_e2e per-product single $PREVIOUS
+run_e2e batched-reports single CATALOG_REPORT_MODE=batched $PREVIOUS
+run_e2e naive single CATALOG_BATCHING=false
 # the same two batching modes with the SDK's calls on Vert.x's HTTP client instead of its Netty client
-run_e2e per-product-vertx CATALOG_AWS_HTTP_CLIENT=vertx
-run_e2e batched-vertx CATALOG_REPORT_MODE=batched CATALOG_AWS_HTTP_CLIENT=vertx
+run_e2e per-product-vertx single CATALOG_AWS_HTTP_CLIENT=vertx $PREVIOUS
+run_e2e batched-vertx single CATALOG_REPORT_MODE=batched CATALOG_AWS_HTTP_CLIENT=vertx $PREVIOUS
+}
+# today's defaults: single POSTs packed, and bulk requests of $BULK_SIZE, each with per-product and batched reports
+run_e2e packed single
+run_e2e packed-batched single CATALOG_REPORT_MODE=batched
+run_e2e bulk bulk
+run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
 
 # --- 4. latency at half the maximum ingest rate and at half the end-to-end rate (Gatling, open model) ---------------
 # The same sequence twice: the defaults, then every call at once (no linger of an idle publisher, no grouping of
@@ -372,12 +426,68 @@ half_p99=${HALF_P99[halfrate]}; half_lag_p50=${HALF_LAG50[halfrate]}; half_lag_p
 store_half_p99=${STORE_P99[halfrate]}; store_half_lag_p50=${STORE_LAG50[halfrate]}
 store_half_lag_p99=${STORE_LAG99[halfrate]}
 
-sus_lag99() { echo "${SUS_LAG[$1]:-}" | cut -d/ -s -f2; }
-sus_post99() { echo "${SUS_POST[$1]:-}" | cut -d/ -s -f2; }
-
 # --- 5. the table -----------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
 ms() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
+declare -A LABEL=([per-product]="per-product reports, one product per message (before)"
+  [batched-reports]="batched reports, one product per message (before)" [naive]="naive (no batching)"
+  [per-product-vertx]="per-product, Vert.x transport (before)" [batched-vertx]="batched, Vert.x transport (before)"
+  [packed]="single POSTs, packed, per-product reports" [packed-batched]="single POSTs, packed, batched reports"
+  [bulk]="bulk of $BULK_SIZE, packed, per-product reports" [bulk-batched]="bulk of $BULK_SIZE, packed, batched reports")
+# the local servers' ceiling for each mode's calls: the direct SDK pipeline and drain loops of EmulatorCeiling
+declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pipeline_batched_per_s
+  [naive]=$pipeline_naive_per_s [per-product-vertx]=$pipeline_per_product_per_s [batched-vertx]=$pipeline_batched_per_s
+  [packed]=$pipeline_packed_per_s [packed-batched]=$pipeline_packed_batched_per_s [bulk]=$pipeline_packed_per_s
+  [bulk-batched]=$pipeline_packed_batched_per_s)
+declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
+  [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
+  [packed]=$drain_packed_per_s [packed-batched]=$drain_packed_batched_per_s [bulk]=$drain_packed_per_s
+  [bulk-batched]=$drain_packed_batched_per_s)
+sus_lag99() { echo "${SUS_LAG[$1]:-}" | cut -d/ -s -f2; }
+sus_post99() { echo "${SUS_POST[$1]:-}" | cut -d/ -s -f2; }
+# one row: label, then an expression evaluated per mode with $m set (single quotes at the call)
+row() {
+  local label=$1 expr=$2 line m; shift 2
+  line="| $label |"
+  for m in "$@"; do line+=" $(eval "echo \"$expr\"") |"; done
+  echo "$line"
+}
+e2e_table() { # modes
+  local header="| end to end (stored/s over load + drain) |" sep="|---|" m
+  for m in "$@"; do header+=" ${LABEL[$m]} |"; sep+="---|"; done
+  echo "$header"; echo "$sep"
+  row "products stored per second" '**${E2E_RATE[$m]}**' "$@"
+  row "service CPU per product" '**${E2E_CPU[$m]} µs**' "$@"
+  row "SQS requests (send + receive + delete) per product" '${E2E_SQS[$m]}' "$@"
+  row "S3 PUTs per product" '${E2E_PUTS[$m]}' "$@"
+  row "products per SQS message sent" '${E2E_PACK[$m]}' "$@"
+  row "products per SQS send / receive / store group" '${E2E_FILL[$m]}' "$@"
+  row "accept→stored p50 / p99 (under saturation)" '$(ms "${E2E_P50[$m]}") / $(ms "${E2E_P99[$m]}") ms' "$@"
+  row "products accepted/s during the run (POST requests/s)" '${E2E_INGEST[$m]} (${E2E_POSTS[$m]})' "$@"
+  row "cores used on average over load + drain: service / local servers" '${E2E_CORES[$m]}' "$@"
+  row "peak RSS" '${E2E_RSS[$m]} MB' "$@"
+  row "emulator ceiling for the same calls (direct SDK pipeline: send, receive, store, delete; 16 in flight)" \
+    '${CEIL[$m]}' "$@"
+  row "vs that ceiling" '$(ratio "${E2E_RATE[$m]}" "${CEIL[$m]}")' "$@"
+  row "stored/s while the POSTs come (the load window)" '${E2E_LOAD[$m]}' "$@"
+  row "stored/s draining the backlog once the POSTs stop (consumers alone)" '**${E2E_DRAIN[$m]}**' "$@"
+  row "service CPU per product while draining (the consumer side alone)" '${E2E_DRAIN_CPU[$m]} µs' "$@"
+  row "drain ceiling: the same consumer calls on a queued backlog (direct SDK loop: receive, store, delete)" \
+    '${DRAIN_CEIL[$m]}' "$@"
+  row "draining vs that ceiling" '$(ratio "${E2E_DRAIN[$m]}" "${DRAIN_CEIL[$m]}")' "$@"
+  row "vs naive (stored/s)" '$(ratio "${E2E_RATE[$m]}" "${E2E_RATE[naive]}")×' "$@"
+  row "**sustained**: the highest open-model rate kept up with, in products/s (every POST 202, ≥ 95 % stored within the step, accept→stored p99 ≤ 2 s; steps of 1.2× from 40 % of the rate above, $SUSTAIN_SECONDS s after 5 s, then one of 1.1×)" \
+    '**${SUS_RATE[$m]:--}**' "$@"
+  row "at that rate: POST p50 / p99" '${SUS_POST[$m]:--} ms' "$@"
+  row "at that rate: accept→stored p50 / p99" '${SUS_LAG[$m]:--} ms' "$@"
+  row "at that rate: service CPU per product" '${SUS_CPU[$m]:--} µs' "$@"
+  row "at that rate: cores used, service / local servers" '${SUS_CORES[$m]:--}' "$@"
+  row "sustained vs the pipeline ceiling" '$(ratio "${SUS_RATE[$m]:-0}" "${CEIL[$m]}")' "$@"
+  row "sustained vs naive" '$(ratio "${SUS_RATE[$m]:-0}" "${SUS_RATE[naive]:-0}")×' "$@"
+  row "the first step not kept up with" '${SUS_NEXT[$m]:--}' "$@"
+}
+E2E_TABLE_A=$(e2e_table per-product batched-reports naive packed packed-batched bulk bulk-batched)
+E2E_TABLE_B=$(e2e_table per-product-vertx batched-vertx)
 DATE=$(date -u +%Y-%m-%d)
 CPUS=$(nproc)
 TABLE=$(cat <<TXT
@@ -398,32 +508,9 @@ wrk -t2 -c$CONNECTIONS, ${SECONDS_PER_RUN} s per measured run after $WARM_ROUNDS
 | ingest peak RSS | $ing_rss MB |
 | ingest with the Vert.x transport (\`CATALOG_AWS_HTTP_CLIENT=vertx\`) | $ingv_rps req/s, p99 $ingv_p99 ms, **$ingv_cpu µs** CPU per product ($(ratio "$ingv_cpu" "$raw_cpu")× the raw server) |
 
-| end to end (stored/s over load + drain) | per-product reports (default) | batched reports | naive (no batching) | per-product, Vert.x transport | batched, Vert.x transport |
-|---|---|---|---|---|---|
-| products stored per second | **${E2E_RATE[per-product]}** | **${E2E_RATE[batched-reports]}** | ${E2E_RATE[naive]} | **${E2E_RATE[per-product-vertx]}** | **${E2E_RATE[batched-vertx]}** |
-| service CPU per product | **${E2E_CPU[per-product]} µs** | **${E2E_CPU[batched-reports]} µs** | ${E2E_CPU[naive]} µs | **${E2E_CPU[per-product-vertx]} µs** | **${E2E_CPU[batched-vertx]} µs** |
-| S3 PUTs per product | ${E2E_PUTS[per-product]} | ${E2E_PUTS[batched-reports]} | ${E2E_PUTS[naive]} | ${E2E_PUTS[per-product-vertx]} | ${E2E_PUTS[batched-vertx]} |
-| products per SQS send / receive / store (BatchWriteItem + batched report) | ${E2E_FILL[per-product]} | ${E2E_FILL[batched-reports]} | ${E2E_FILL[naive]} | ${E2E_FILL[per-product-vertx]} | ${E2E_FILL[batched-vertx]} |
-| accept→stored p50 / p99 (under saturation) | $(ms "${E2E_P50[per-product]}") / $(ms "${E2E_P99[per-product]}") ms | $(ms "${E2E_P50[batched-reports]}") / $(ms "${E2E_P99[batched-reports]}") ms | $(ms "${E2E_P50[naive]}") / $(ms "${E2E_P99[naive]}") ms | $(ms "${E2E_P50[per-product-vertx]}") / $(ms "${E2E_P99[per-product-vertx]}") ms | $(ms "${E2E_P50[batched-vertx]}") / $(ms "${E2E_P99[batched-vertx]}") ms |
-| POST accepted/s during the run | ${E2E_INGEST[per-product]} | ${E2E_INGEST[batched-reports]} | ${E2E_INGEST[naive]} | ${E2E_INGEST[per-product-vertx]} | ${E2E_INGEST[batched-vertx]} |
-| cores used on average over load + drain: service / local servers | ${E2E_CORES[per-product]} | ${E2E_CORES[batched-reports]} | ${E2E_CORES[naive]} | ${E2E_CORES[per-product-vertx]} | ${E2E_CORES[batched-vertx]} |
-| peak RSS | ${E2E_RSS[per-product]} MB | ${E2E_RSS[batched-reports]} MB | ${E2E_RSS[naive]} MB | ${E2E_RSS[per-product-vertx]} MB | ${E2E_RSS[batched-vertx]} MB |
-| emulator ceiling for the same calls (direct SDK pipeline: send, receive, store, delete; 16 in flight) | $pipeline_per_product_per_s | $pipeline_batched_per_s | $pipeline_naive_per_s | $pipeline_per_product_per_s | $pipeline_batched_per_s |
-| vs that ceiling | $(ratio "${E2E_RATE[per-product]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-reports]}" "$pipeline_batched_per_s") | $(ratio "${E2E_RATE[naive]}" "$pipeline_naive_per_s") | $(ratio "${E2E_RATE[per-product-vertx]}" "$pipeline_per_product_per_s") | $(ratio "${E2E_RATE[batched-vertx]}" "$pipeline_batched_per_s") |
-| stored/s while the POSTs come (the load window) | ${E2E_LOAD[per-product]} | ${E2E_LOAD[batched-reports]} | ${E2E_LOAD[naive]} | ${E2E_LOAD[per-product-vertx]} | ${E2E_LOAD[batched-vertx]} |
-| stored/s draining the backlog once the POSTs stop (consumers alone) | **${E2E_DRAIN[per-product]}** | **${E2E_DRAIN[batched-reports]}** | ${E2E_DRAIN[naive]} | **${E2E_DRAIN[per-product-vertx]}** | **${E2E_DRAIN[batched-vertx]}** |
-| service CPU per product while draining (the consumer side alone) | ${E2E_DRAIN_CPU[per-product]} µs | ${E2E_DRAIN_CPU[batched-reports]} µs | ${E2E_DRAIN_CPU[naive]} µs | ${E2E_DRAIN_CPU[per-product-vertx]} µs | ${E2E_DRAIN_CPU[batched-vertx]} µs |
-| drain ceiling: the same consumer calls on a queued backlog (direct SDK loop: receive, store, delete) | $drain_per_product_per_s | $drain_batched_per_s | $drain_naive_per_s | $drain_per_product_per_s | $drain_batched_per_s |
-| draining vs that ceiling | $(ratio "${E2E_DRAIN[per-product]}" "$drain_per_product_per_s") | $(ratio "${E2E_DRAIN[batched-reports]}" "$drain_batched_per_s") | $(ratio "${E2E_DRAIN[naive]}" "$drain_naive_per_s") | $(ratio "${E2E_DRAIN[per-product-vertx]}" "$drain_per_product_per_s") | $(ratio "${E2E_DRAIN[batched-vertx]}" "$drain_batched_per_s") |
-| vs naive (stored/s) | $(ratio "${E2E_RATE[per-product]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-reports]}" "${E2E_RATE[naive]}")× | 1× | $(ratio "${E2E_RATE[per-product-vertx]}" "${E2E_RATE[naive]}")× | $(ratio "${E2E_RATE[batched-vertx]}" "${E2E_RATE[naive]}")× |
-| **sustained**: the highest open-model POST rate kept up with (every POST 202, ≥ 95 % stored within the step, accept→stored p99 ≤ 2 s; steps of 1.2× from 40 % of the rate above, $SUSTAIN_SECONDS s after 5 s, then one of 1.1×) | **${SUS_RATE[per-product]:--}** | **${SUS_RATE[batched-reports]:--}** | ${SUS_RATE[naive]:--} | **${SUS_RATE[per-product-vertx]:--}** | **${SUS_RATE[batched-vertx]:--}** |
-| at that rate: POST p50 / p99 | ${SUS_POST[per-product]:--} ms | ${SUS_POST[batched-reports]:--} ms | ${SUS_POST[naive]:--} ms | ${SUS_POST[per-product-vertx]:--} ms | ${SUS_POST[batched-vertx]:--} ms |
-| at that rate: accept→stored p50 / p99 | ${SUS_LAG[per-product]:--} ms | ${SUS_LAG[batched-reports]:--} ms | ${SUS_LAG[naive]:--} ms | ${SUS_LAG[per-product-vertx]:--} ms | ${SUS_LAG[batched-vertx]:--} ms |
-| at that rate: service CPU per product | ${SUS_CPU[per-product]:--} µs | ${SUS_CPU[batched-reports]:--} µs | ${SUS_CPU[naive]:--} µs | ${SUS_CPU[per-product-vertx]:--} µs | ${SUS_CPU[batched-vertx]:--} µs |
-| at that rate: cores used, service / local servers | ${SUS_CORES[per-product]:--} | ${SUS_CORES[batched-reports]:--} | ${SUS_CORES[naive]:--} | ${SUS_CORES[per-product-vertx]:--} | ${SUS_CORES[batched-vertx]:--} |
-| sustained vs the pipeline ceiling | $(ratio "${SUS_RATE[per-product]:-0}" "$pipeline_per_product_per_s") | $(ratio "${SUS_RATE[batched-reports]:-0}" "$pipeline_batched_per_s") | $(ratio "${SUS_RATE[naive]:-0}" "$pipeline_naive_per_s") | $(ratio "${SUS_RATE[per-product-vertx]:-0}" "$pipeline_per_product_per_s") | $(ratio "${SUS_RATE[batched-vertx]:-0}" "$pipeline_batched_per_s") |
-| sustained vs naive | $(ratio "${SUS_RATE[per-product]:-0}" "${SUS_RATE[naive]:-0}")× | $(ratio "${SUS_RATE[batched-reports]:-0}" "${SUS_RATE[naive]:-0}")× | 1× | $(ratio "${SUS_RATE[per-product-vertx]:-0}" "${SUS_RATE[naive]:-0}")× | $(ratio "${SUS_RATE[batched-vertx]:-0}" "${SUS_RATE[naive]:-0}")× |
-| the first step not kept up with | ${SUS_NEXT[per-product]:--} | ${SUS_NEXT[batched-reports]:--} | ${SUS_NEXT[naive]:--} | ${SUS_NEXT[per-product-vertx]:--} | ${SUS_NEXT[batched-vertx]:--} |
+$E2E_TABLE_A
+
+$E2E_TABLE_B
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, every call at once (\`CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
 |---|---|---|---|
@@ -481,10 +568,13 @@ batched_drain_rate=${E2E_DRAIN[batched-reports]}
 batched_drain_cpu_us=${E2E_DRAIN_CPU[batched-reports]}
 batched_drain_ceiling=$drain_batched_per_s
 PROPS
-for mode in per-product batched-reports naive per-product-vertx batched-vertx; do # the chart's keys: per_product_…
+for mode in per-product batched-reports naive per-product-vertx batched-vertx packed packed-batched bulk bulk-batched; do
+  # the chart's keys: per_product_…
   key=$(echo "${mode%-reports}" | tr - _)
   printf '%s_sustained_rate=%s\n%s_sustained_cpu_us=%s\n%s_sustained_lag_p99_ms=%s\n%s_sustained_post_p99_ms=%s\n' \
     "$key" "${SUS_RATE[$mode]:-}" "$key" "${SUS_CPU[$mode]:-}" "$key" "$(sus_lag99 "$mode")" "$key" "$(sus_post99 "$mode")"
+  printf '%s_rate=%s\n%s_cpu_us=%s\n%s_sqs_requests_per_product=%s\n%s_ceiling=%s\n' "$key" "${E2E_RATE[$mode]}" \
+    "$key" "${E2E_CPU[$mode]}" "$key" "${E2E_SQS[$mode]}" "$key" "${CEIL[$mode]}"
 done >> "$OUT/bench-$DATE$TAG.properties"
 [ -n "$report" ] && log "Gatling report: $report"
 if [ -z "$TAG" ]; then # the README's chart shows the default run

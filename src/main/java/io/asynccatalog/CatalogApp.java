@@ -149,7 +149,7 @@ public final class CatalogApp implements AutoCloseable {
     ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
 
     deploy(() -> new SaverVerticle(store, reports, config.resources().reportPrefix(), worker.batchedReports(),
-            metrics, tracing), worker.saverInstances(),
+            config.aws().maxConnections(), metrics, tracing), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {

@@ -9,8 +9,9 @@ public record EnqueueRequest(List<Outgoing> products) {
   }
 
   /**
-   * One product as the publisher sends it: a pack entry when packing, else a whole one-product message body with
-   * its trace context as a message attribute. {@code bytes} is the UTF-8 length of {@code body}.
+   * One product as the publisher sends it: when packing, a pack entry without its acceptance time and trace context
+   * (which the pack states once for the entries that share them); else a whole one-product message body, its trace
+   * context a message attribute. {@code bytes} is the UTF-8 length of {@code body}.
    */
-  public record Outgoing(String id, String body, int bytes, String traceparent) {}
+  public record Outgoing(String id, String body, int bytes, String createdAt, String traceparent) {}
 }

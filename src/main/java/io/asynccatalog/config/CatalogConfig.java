@@ -91,6 +91,7 @@ public record CatalogConfig(
         r.integer("CATALOG_CONSUMER_MAX_IN_FLIGHT", 10, 1_000_000),
         r.integer("CATALOG_SAVE_BATCH", 1, 10_000),
         r.integer("CATALOG_SAVE_LINGER_MS", 0, 10_000),
+        r.integer("CATALOG_DELETE_LINGER_MS", 0, 10_000),
         r.integer("CATALOG_RECEIVE_PAUSE_MS", 0, 10_000),
         r.integer("CATALOG_SQS_WAIT_SECONDS", 0, 20),
         r.integer("CATALOG_WORKER_INSTANCES", 1, 256),
@@ -154,10 +155,12 @@ public record CatalogConfig(
    * The SQS consumers and the saver pool. Received messages are stored in groups of about {@code saveBatchMax}
    * products (whole messages), a partial group waiting at most {@code saveLingerMs} for more; a poller whose receive
    * came back part full waits {@code receivePauseMs} before its next one; at most {@code maxInFlightPerConsumer}
-   * products are being stored per consumer. Failed products come back after a backoff of base * 2^(tries-1).
+   * products are being stored per consumer; settled messages wait at most {@code deleteLingerMs} to be deleted ten
+   * per call. Failed products come back after a backoff of base * 2^(tries-1).
    */
   public record WorkerConfig(int consumerInstances, int pollersPerConsumer, int maxInFlightPerConsumer,
-                             int saveBatchMax, int saveLingerMs, int receivePauseMs, int waitSeconds, int saverInstances,
+                             int saveBatchMax, int saveLingerMs, int deleteLingerMs, int receivePauseMs,
+                             int waitSeconds, int saverInstances,
                              boolean workerThreads, Duration saveTimeout,
                              int retryBaseSeconds, int retryMaxSeconds, boolean batchedReports, boolean batching,
                              Duration queueDepthPoll) {
@@ -166,7 +169,7 @@ public record CatalogConfig(
       return batching ? 10 : 1;
     }
 
-    /** Products stored together (one BatchWriteItem, one batched report): gathered from several receives. */
+    /** Products stored together (BatchWriteItem calls of 25, one batched report): whole messages of several receives. */
     public int saveBatch() {
       return batching ? saveBatchMax : 1;
     }

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
 
 /** The JSON forms of a product: the SQS message body and the API representation. */
 public final class ProductJson {
@@ -23,7 +22,7 @@ public final class ProductJson {
         .put("name", p.name())
         .put("price", p.price().toPlainString())
         .put("currency", p.currency())
-        .put("createdAt", p.createdAt().toString());
+        .put("createdAt", Instants.format(p.createdAt()));
     putIfPresent(json, "description", p.description());
     putIfPresent(json, "sku", p.sku());
     putIfPresent(json, "category", p.category());
@@ -54,7 +53,7 @@ public final class ProductJson {
       }
       return new Product(id, json.getString("name"), json.getString("description"),
           new BigDecimal(json.getString("price")), json.getString("currency"), json.getString("sku"),
-          json.getString("category"), Instant.parse(json.getString("createdAt")));
+          json.getString("category"), Instants.parse(json.getString("createdAt")));
     } catch (RuntimeException e) { // missing fields, wrong types, bad numbers or timestamps
       throw new IllegalArgumentException("not a product message: " + e.getMessage(), e);
     }
@@ -72,8 +71,8 @@ public final class ProductJson {
     putIfPresent(json, "sku", p.sku());
     putIfPresent(json, "category", p.category());
     return json
-        .put("createdAt", p.createdAt().toString())
-        .put("storedAt", stored.storedAt().toString())
+        .put("createdAt", Instants.format(p.createdAt()))
+        .put("storedAt", Instants.format(stored.storedAt()))
         .put("status", "stored")
         .put("report", "/products/" + p.id() + "/report");
   }

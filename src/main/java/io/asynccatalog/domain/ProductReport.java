@@ -26,15 +26,25 @@ public final class ProductReport {
     line(text, "description", p.description());
     line(text, "sku", p.sku());
     line(text, "category", p.category());
-    text.append("accepted-at: ").append(p.createdAt()).append('\n');
+    text.append("accepted-at: ").append(Instants.format(p.createdAt())).append('\n');
     return text.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void line(StringBuilder text, String key, String value) {
     if (value != null) {
+      text.append(key).append(": ");
       // one line per field: a multi-line description is escaped, not split
-      String escaped = value.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
-      text.append(key).append(": ").append(escaped).append('\n');
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        switch (c) {
+          case '\\' -> text.append("\\\\");
+          case '\r' -> text.append("\\r");
+          case '\n' -> text.append("\\n");
+          case '\t' -> text.append("\\t");
+          default -> text.append(c);
+        }
+      }
+      text.append('\n');
     }
   }
 }

@@ -4,6 +4,7 @@ import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.bus.EnqueueRequest;
 import io.asynccatalog.bus.EnqueueResult;
 import io.asynccatalog.domain.FieldError;
+import io.asynccatalog.domain.Instants;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductBatchParser;
 import io.asynccatalog.domain.ProductDraft;
@@ -216,9 +217,9 @@ public final class IngestRoutes {
   }
 
   private EnqueueRequest.Outgoing outgoing(Product product, String traceparent, boolean resent) {
-    String body = packing ? ProductMessages.packEntry(product, 0, traceparent, resent)
-        : ProductMessages.single(product);
-    return new EnqueueRequest.Outgoing(product.id(), body, SqsLimits.utf8Length(body), packing ? null : traceparent);
+    String body = packing ? ProductMessages.coreEntry(product, resent) : ProductMessages.single(product);
+    return new EnqueueRequest.Outgoing(product.id(), body, SqsLimits.utf8Length(body),
+        Instants.format(product.createdAt()), traceparent);
   }
 
   /**

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Puts accepted products on SQS: several products packed into one message (up to {@code CATALOG_PACK_MAX_PRODUCTS}
@@ -144,7 +145,7 @@ public final class EnqueueVerticle extends VerticleBase {
           return;
         }
       }
-      List<List<Entry>> messages = takeCall();
+      List<Pack> messages = takeCall();
       if (!messages.isEmpty()) {
         send(messages);
       }
@@ -167,16 +168,33 @@ public final class EnqueueVerticle extends VerticleBase {
     return entry.arrivedNanos() + config.timeout().toNanos();
   }
 
+  /** The products of one message being built; a pack states its first product's acceptance time and trace once. */
+  private static final class Pack {
+    final List<Entry> entries = new ArrayList<>();
+    final String createdAt;
+    final String traceparent;
+    int bytes;
+
+    Pack(Entry first, boolean packing) {
+      createdAt = first.product().createdAt();
+      traceparent = first.product().traceparent();
+      bytes = packing ? ProductMessages.PACK_OVERHEAD + ProductMessages.sharedBytes(createdAt, traceparent) : 0;
+    }
+
+    boolean shares(EnqueueRequest.Outgoing product) {
+      return createdAt.equals(product.createdAt()) && Objects.equals(traceparent, product.traceparent());
+    }
+  }
+
   /**
    * The messages of one call: up to ten, each a pack within the pack limits (or one product without packing), all
    * within the call's byte limit. Products already past their deadline are answered, not sent.
    */
-  private List<List<Entry>> takeCall() {
+  private List<Pack> takeCall() {
     int maxMessages = config.batching() ? SqsLimits.MAX_BATCH_ENTRIES : 1;
     int perMessage = config.packing() ? config.packMaxProducts() : 1;
-    List<List<Entry>> messages = new ArrayList<>(maxMessages);
-    List<Entry> pack = null;
-    int packBytes = 0;
+    List<Pack> messages = new ArrayList<>(maxMessages);
+    Pack pack = null;
     int bytes = 0;
     long now = System.nanoTime();
     while (!waiting.isEmpty()) {
@@ -186,27 +204,33 @@ public final class EnqueueVerticle extends VerticleBase {
         next.owner().settle(next.index(), false, "SQS did not take the product in time", false);
         continue;
       }
-      int size = next.product().bytes() + (config.packing() ? 1 : 0); // a comma between entries
-      boolean fits = pack != null && pack.size() < perMessage && packBytes + size <= config.packMaxBytes();
-      if (!fits) {
-        if (messages.size() == maxMessages) {
-          break;
-        }
-        size += config.packing() ? ProductMessages.PACK_OVERHEAD : 0;
-      }
-      if (!messages.isEmpty() && bytes + size > SqsLimits.MAX_BATCH_BYTES) {
+      boolean fits = pack != null && pack.entries.size() < perMessage
+          && pack.bytes + entryBytes(pack, next) <= config.packMaxBytes();
+      Pack target = fits ? pack : new Pack(next, config.packing());
+      int size = entryBytes(target, next) + (fits ? 0 : target.bytes);
+      if (!fits && messages.size() == maxMessages || !messages.isEmpty() && bytes + size > SqsLimits.MAX_BATCH_BYTES) {
         break;
       }
       if (!fits) {
-        pack = new ArrayList<>(Math.min(perMessage, waiting.size()));
-        packBytes = config.packing() ? ProductMessages.PACK_OVERHEAD : 0;
+        pack = target;
         messages.add(pack);
+        pack.bytes = 0;
       }
-      pack.add(take());
-      packBytes += size;
+      pack.entries.add(take());
+      pack.bytes += size;
       bytes += size;
     }
     return messages;
+  }
+
+  /** What one more product adds to a pack: its entry, a comma, and its own time and trace if it does not share them. */
+  private int entryBytes(Pack pack, Entry entry) {
+    if (!config.packing()) {
+      return entry.product().bytes();
+    }
+    EnqueueRequest.Outgoing product = entry.product();
+    return product.bytes() + 1 + (pack.shares(product) ? 0
+        : ProductMessages.sharedBytes(product.createdAt(), product.traceparent()));
   }
 
   private Entry take() {
@@ -215,17 +239,17 @@ public final class EnqueueVerticle extends VerticleBase {
     return entry;
   }
 
-  private void send(List<List<Entry>> messages) {
+  private void send(List<Pack> messages) {
     List<SendMessageBatchRequestEntry> entries = new ArrayList<>(messages.size());
     long earliestDeadline = Long.MAX_VALUE;
     int products = 0;
     for (int i = 0; i < messages.size(); i++) {
-      List<Entry> pack = messages.get(i);
+      Pack pack = messages.get(i);
       entries.add(entry(i, pack));
-      for (Entry e : pack) {
+      for (Entry e : pack.entries) {
         earliestDeadline = Math.min(earliestDeadline, deadlineNanos(e));
       }
-      products += pack.size();
+      products += pack.entries.size();
     }
     Duration deadline = Duration.ofNanos(Math.max(1_000_000, earliestDeadline - System.nanoTime()));
     batchesInFlight++;
@@ -245,14 +269,18 @@ public final class EnqueueVerticle extends VerticleBase {
         });
   }
 
-  private SendMessageBatchRequestEntry entry(int id, List<Entry> pack) {
+  private SendMessageBatchRequestEntry entry(int id, Pack pack) {
     SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(Integer.toString(id));
     if (config.packing()) {
-      List<String> bodies = new ArrayList<>(pack.size());
-      pack.forEach(e -> bodies.add(e.product().body()));
-      return entry.messageBody(ProductMessages.pack(bodies)).build();
+      List<String> bodies = new ArrayList<>(pack.entries.size());
+      for (Entry e : pack.entries) {
+        EnqueueRequest.Outgoing product = e.product();
+        bodies.add(pack.shares(product) ? product.body()
+            : ProductMessages.withShared(product.body(), product.createdAt(), product.traceparent()));
+      }
+      return entry.messageBody(ProductMessages.pack(pack.createdAt, pack.traceparent, bodies)).build();
     }
-    EnqueueRequest.Outgoing product = pack.get(0).product();
+    EnqueueRequest.Outgoing product = pack.entries.get(0).product();
     entry.messageBody(product.body());
     if (product.traceparent() != null) {
       entry.messageAttributes(Map.of(TraceContext.HEADER, MessageAttributeValue.builder().dataType("String")
@@ -261,7 +289,7 @@ public final class EnqueueVerticle extends VerticleBase {
     return entry.build();
   }
 
-  private static void answer(List<List<Entry>> messages, SendMessageBatchResponse response) {
+  private static void answer(List<Pack> messages, SendMessageBatchResponse response) {
     for (SendMessageBatchResultEntry ok : response.successful()) {
       settle(messages.get(Integer.parseInt(ok.id())), true, null, false);
     }
@@ -272,7 +300,7 @@ public final class EnqueueVerticle extends VerticleBase {
     }
   }
 
-  private static void settle(List<Entry> pack, boolean ok, String why, boolean senderFault) {
-    pack.forEach(e -> e.owner().settle(e.index(), ok, why, senderFault));
+  private static void settle(Pack pack, boolean ok, String why, boolean senderFault) {
+    pack.entries.forEach(e -> e.owner().settle(e.index(), ok, why, senderFault));
   }
 }

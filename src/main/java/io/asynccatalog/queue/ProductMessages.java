@@ -15,7 +15,9 @@ import java.util.List;
  * The bodies of product messages. Format 1 holds one product ({@code {"v":1,"id":...}}, its trace context in a
  * message attribute); format 2 is a pack ({@code {"v":2,"products":[{"id":...,"attempts":1,"tp":"00-..."}]}}),
  * each product with its own attempt count and trace context, and {@code "resent":true} on a product sent again
- * without having failed (a keyed client retry, a redrive). Readers take both, so that instances that write packs
+ * without having failed (a keyed client retry, a redrive). A pack may state an acceptance time and trace context
+ * once ({@code {"v":2,"createdAt":...,"tp":...,"products":[...]}}) for the entries that do not carry their own: the
+ * products of one request share them, and leaving them out of each entry makes a pack a third smaller. Readers take both, so that instances that write packs
  * and instances that do not can share a queue while a fleet is upgraded.
  */
 public final class ProductMessages {
@@ -25,6 +27,8 @@ public final class ProductMessages {
   private static final String PACK_TAIL = "]}";
   /** Bytes a pack adds around its entries (head, tail) besides one comma between two entries. */
   public static final int PACK_OVERHEAD = PACK_HEAD.length() + PACK_TAIL.length();
+  private static final String CREATED_AT = "createdAt";
+  private static final String TRACE = "tp";
 
   private ProductMessages() {}
 
@@ -53,13 +57,55 @@ public final class ProductMessages {
     return json.encode();
   }
 
+  /**
+   * A product's entry without its acceptance time and trace context, which a pack may state once for all the
+   * products that share them (those of one request): see {@link #withShared} and {@link #pack(String, String, List)}.
+   */
+  public static String coreEntry(Product product, boolean resent) {
+    JsonObject json = ProductJson.fields(product, new JsonObject());
+    json.remove(CREATED_AT);
+    if (resent) {
+      json.put("resent", true);
+    }
+    return json.encode();
+  }
+
+  /** A core entry with its own acceptance time and trace context, for a pack whose shared ones differ. */
+  public static String withShared(String coreEntry, String createdAt, String traceparent) {
+    StringBuilder entry = new StringBuilder(coreEntry.length() + 100).append(coreEntry, 0, coreEntry.length() - 1)
+        .append(",\"").append(CREATED_AT).append("\":\"").append(createdAt).append('"');
+    if (traceparent != null) {
+      entry.append(",\"").append(TRACE).append("\":\"").append(traceparent).append('"');
+    }
+    return entry.append('}').toString();
+  }
+
+  /** Bytes a pack's shared acceptance time and trace context add to it. */
+  public static int sharedBytes(String createdAt, String traceparent) {
+    return 16 + createdAt.length() + (traceparent == null ? 0 : 8 + traceparent.length());
+  }
+
+  /**
+   * A format-2 body whose products share an acceptance time and trace context (null: none), stated once; entries
+   * that have others carry their own ({@link #withShared}).
+   */
+  public static String pack(String createdAt, String traceparent, List<String> entries) {
+    String head = "{\"v\":" + PACK_VERSION + ",\"" + CREATED_AT + "\":\"" + createdAt + "\""
+        + (traceparent == null ? "" : ",\"" + TRACE + "\":\"" + traceparent + "\"") + ",\"products\":[";
+    return join(head, entries);
+  }
+
   /** A format-2 body from entries made by {@link #packEntry}. */
   public static String pack(List<String> entries) {
-    int length = PACK_OVERHEAD + Math.max(0, entries.size() - 1);
+    return join(PACK_HEAD, entries);
+  }
+
+  private static String join(String head, List<String> entries) {
+    int length = head.length() + PACK_TAIL.length() + Math.max(0, entries.size() - 1);
     for (String entry : entries) {
       length += entry.length();
     }
-    StringBuilder body = new StringBuilder(length).append(PACK_HEAD);
+    StringBuilder body = new StringBuilder(length).append(head);
     for (int i = 0; i < entries.size(); i++) {
       if (i > 0) {
         body.append(',');
@@ -107,6 +153,8 @@ public final class ProductMessages {
     if (!(entries instanceof JsonArray array) || array.isEmpty()) {
       throw new IllegalArgumentException("not a product message: a pack without products");
     }
+    Object sharedCreatedAt = json.getValue(CREATED_AT);
+    Object sharedTrace = json.getValue(TRACE);
     List<QueuedProduct> products = new ArrayList<>(array.size());
     List<Rejected> rejected = new ArrayList<>(0);
     for (Object entry : array) {
@@ -114,8 +162,11 @@ public final class ProductMessages {
         if (!(entry instanceof JsonObject fields)) {
           throw new IllegalArgumentException("not a product message: a pack entry is not an object");
         }
+        if (sharedCreatedAt != null && !fields.containsKey(CREATED_AT)) {
+          fields.put(CREATED_AT, sharedCreatedAt);
+        }
         Object attempts = fields.getValue("attempts");
-        Object trace = fields.getValue("tp");
+        Object trace = fields.containsKey(TRACE) ? fields.getValue(TRACE) : sharedTrace;
         products.add(new QueuedProduct(ProductJson.fromFields(fields),
             attempts instanceof Integer n && n > 0 ? n : 0, trace instanceof String tp ? tp : null,
             Boolean.TRUE.equals(fields.getValue("resent"))));

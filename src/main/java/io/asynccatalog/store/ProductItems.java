@@ -1,5 +1,6 @@
 package io.asynccatalog.store;
 
+import io.asynccatalog.domain.Instants;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ReportLocation;
 import io.asynccatalog.domain.StoredProduct;
@@ -22,8 +23,8 @@ public final class ProductItems {
     item.put("name", s(p.name()));
     item.put("price", AttributeValue.fromN(p.price().toPlainString()));
     item.put("currency", s(p.currency()));
-    item.put("createdAt", s(p.createdAt().toString()));
-    item.put("storedAt", s(storedAt.toString()));
+    item.put("createdAt", s(Instants.format(p.createdAt())));
+    item.put("storedAt", s(Instants.format(storedAt)));
     item.put("reportKey", s(report.key()));
     if (report.isRange()) {
       item.put("reportOffset", AttributeValue.fromN(Long.toString(report.offset())));
@@ -39,13 +40,13 @@ public final class ProductItems {
     Product product = new Product(
         text(item, ID), text(item, "name"), text(item, "description"),
         new BigDecimal(item.get("price").n()), text(item, "currency"), text(item, "sku"), text(item, "category"),
-        Instant.parse(text(item, "createdAt")));
+        Instants.parse(text(item, "createdAt")));
     AttributeValue offset = item.get("reportOffset");
     ReportLocation report = offset == null
         ? ReportLocation.whole(text(item, "reportKey"))
         : new ReportLocation(text(item, "reportKey"), Long.parseLong(offset.n()),
             Integer.parseInt(item.get("reportLength").n()));
-    return new StoredProduct(product, Instant.parse(text(item, "storedAt")), report);
+    return new StoredProduct(product, Instants.parse(text(item, "storedAt")), report);
   }
 
   public static Map<String, AttributeValue> key(String id) {

@@ -53,7 +53,9 @@ public final class ConsumerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final Duration visibility;
   private final Duration callTimeout;
-  private final Settler settler;
+  private final int maxReceiveCount;
+  private Settler settler;
+  private DeleteBatcher deletes;
   private final CatalogMetrics metrics;
   private final Set<PendingReceive> polls = new HashSet<>();
   private Group group;
@@ -72,12 +74,14 @@ public final class ConsumerVerticle extends VerticleBase {
     this.config = config;
     this.visibility = visibility;
     this.callTimeout = callTimeout;
-    this.settler = new Settler(queue, new RetryBackoff(config.retryBaseSeconds(), config.retryMaxSeconds()),
-        maxReceiveCount, config.batching(), metrics);
+    this.maxReceiveCount = maxReceiveCount;
   }
 
   @Override
   public Future<?> start() {
+    deletes = new DeleteBatcher(vertx, queue, config.batching(), config.deleteLingerMs(), metrics);
+    settler = new Settler(queue, deletes, new RetryBackoff(config.retryBaseSeconds(), config.retryMaxSeconds()),
+        maxReceiveCount, metrics);
     running = true;
     for (int i = 0; i < config.pollersPerConsumer(); i++) {
       poll();
@@ -92,6 +96,7 @@ public final class ConsumerVerticle extends VerticleBase {
     stopped = Promise.promise();
     new ArrayList<>(polls).forEach(poll -> poll.call().cancel(true));
     flush(); // what was received is stored now, not after the linger
+    deletes.flush();
     checkStopped();
     return stopped.future();
   }

@@ -45,12 +45,14 @@ public final class SaverVerticle extends VerticleBase {
   private final ReportBucket reports;
   private final String reportPrefix;
   private final boolean batchedReports;
+  private final int putsInFlight;
   private final CatalogMetrics metrics;
   private final Tracing tracing;
   private MessageConsumer<SaveBatch> consumer;
 
   public SaverVerticle(ProductStore store, ReportBucket reports, String reportPrefix, boolean batchedReports,
-                       CatalogMetrics metrics, Tracing tracing) {
+                       int putsInFlight, CatalogMetrics metrics, Tracing tracing) {
+    this.putsInFlight = putsInFlight;
     this.tracing = tracing;
     this.store = store;
     this.reports = reports;
@@ -149,22 +151,38 @@ public final class SaverVerticle extends VerticleBase {
         .otherwise(error -> SaveOutcome.allFailed(products.keySet(), store.dependency() + ": " + Dependencies.describe(error)));
   }
 
+  /**
+   * One object per product, at most {@code putsInFlight} at once: a group may hold a thousand products, and the SDK
+   * would queue whatever its connections cannot take, each queued call nearer its deadline.
+   */
   private Future<SaveOutcome> writeReports(Map<String, Product> products, ProductStore.Written written) {
     Map<String, String> failed = new HashMap<>(written.failed());
-    List<Future<String>> puts = new ArrayList<>(written.written().size());
+    List<Product> toWrite = new ArrayList<>(written.written().size());
     for (Product p : products.values()) {
-      if (!written.written().contains(p.id())) {
+      if (written.written().contains(p.id())) {
+        toWrite.add(p);
+      } else {
         failed.putIfAbsent(p.id(), store.dependency() + " did not write the product");
-        continue;
       }
+    }
+    Set<String> stored = new HashSet<>();
+    return writeReports(toWrite, 0, stored, failed).map(v -> new SaveOutcome(stored, failed));
+  }
+
+  private Future<Void> writeReports(List<Product> products, int from, Set<String> stored, Map<String, String> failed) {
+    if (from >= products.size()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> puts = new ArrayList<>();
+    for (Product p : products.subList(from, Math.min(products.size(), from + putsInFlight))) {
       puts.add(reports.put(ProductReport.objectKey(reportPrefix, p.id()), ProductReport.render(p),
               ProductReport.CONTENT_TYPE)
-          .map(p.id())
+          .onSuccess(v -> stored.add(p.id()))
           .onFailure(error -> failed.put(p.id(), "S3: " + Dependencies.describe(error))));
     }
     return Future.join(puts).transform(done -> {
       metrics.reportObjects((int) puts.stream().filter(Future::succeeded).count());
-      return Future.succeededFuture(new SaveOutcome(succeeded(puts), failed));
+      return writeReports(products, from + putsInFlight, stored, failed);
     });
   }
 
@@ -191,9 +209,10 @@ public final class SaverVerticle extends VerticleBase {
   private void record(Map<String, Product> products, SaveOutcome outcome, long started, Instant startedAt,
                       Map<String, String> traces) {
     Instant now = Instant.now();
+    boolean traced = tracing.enabled() || JOURNEY.isInfoEnabled();
     for (String id : products.keySet()) {
       boolean stored = outcome.stored().contains(id);
-      TraceContext parent = TraceContext.parse(traces.get(id));
+      TraceContext parent = traced ? TraceContext.parse(traces.get(id)) : null;
       Span span = tracing.enabled() ? tracing.start("store product", SpanKind.CONSUMER, parent, startedAt) : null;
       if (span != null) {
         Tracing.end(span, id, stored, outcome.failed().get(id));
@@ -214,11 +233,5 @@ public final class SaverVerticle extends VerticleBase {
     }
     metrics.storeFailures(outcome.failed().size());
     metrics.storeBatch(System.nanoTime() - started, products.size());
-  }
-
-  private static Set<String> succeeded(List<Future<String>> futures) {
-    Set<String> ids = new HashSet<>();
-    futures.stream().filter(Future::succeeded).forEach(f -> ids.add(f.result()));
-    return ids;
   }
 }

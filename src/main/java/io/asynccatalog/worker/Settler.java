@@ -36,16 +36,17 @@ final class Settler {
   private static final Logger LOG = LoggerFactory.getLogger(Settler.class);
 
   private final ProductQueue queue;
+  private final DeleteBatcher deletes;
   private final RetryBackoff backoff;
   private final int maxReceiveCount;
-  private final boolean batching;
   private final CatalogMetrics metrics;
 
-  Settler(ProductQueue queue, RetryBackoff backoff, int maxReceiveCount, boolean batching, CatalogMetrics metrics) {
+  Settler(ProductQueue queue, DeleteBatcher deletes, RetryBackoff backoff, int maxReceiveCount,
+          CatalogMetrics metrics) {
     this.queue = queue;
+    this.deletes = deletes;
     this.backoff = backoff;
     this.maxReceiveCount = maxReceiveCount;
-    this.batching = batching;
     this.metrics = metrics;
   }
 
@@ -104,7 +105,7 @@ final class Settler {
     return handOver(handovers, hide)
         .compose(handedOver -> {
           delete.addAll(handedOver);
-          return Future.all(delete(delete), queue.changeVisibility(hide));
+          return Future.all(deletes.delete(delete), queue.changeVisibility(hide));
         })
         .mapEmpty();
   }
@@ -174,13 +175,4 @@ final class Settler {
     });
   }
 
-  private Future<Void> delete(List<Message> messages) {
-    return (batching ? queue.deleteBatch(messages) : queue.deleteEach(messages)).map(notDeleted -> {
-      metrics.deleted(messages.size() - notDeleted.size());
-      if (!notDeleted.isEmpty()) {
-        LOG.warn("{} settled message(s) could not be deleted and will be redelivered (harmless)", notDeleted.size());
-      }
-      return null;
-    });
-  }
 }

@@ -49,6 +49,23 @@ class ProductJsonTest {
   }
 
   @Test
+  void reportBytesStayExactlyWhatEarlierVersionsWrote() {
+    Product odd = new Product("01a20e73-42e3-7a50-83e3-7e02bb9e95c0", "Pen é", "a\\b\r\n\tc", new BigDecimal("2"),
+        "EUR", "S-1", "office", Instant.parse("2026-11-24T16:46:04.516455814Z"));
+    assertEquals("""
+        AsyncCatalog product report
+        format: 1
+        product-id: 01a20e73-42e3-7a50-83e3-7e02bb9e95c0
+        name: Pen é
+        price: 2.00 EUR
+        description: a\\\\b\\r\\n\\tc
+        sku: S-1
+        category: office
+        accepted-at: 2026-11-24T16:46:04.516455814Z
+        """, new String(ProductReport.render(odd), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void idsAreTimeOrderedUuids() {
     String a = ProductIds.next();
     String b = ProductIds.next();

@@ -213,7 +213,7 @@ class FaultToleranceTest {
   void anSqsOutageUnderBulkLoadGivesFast503sAndLosesNothing() throws Exception {
     Scenario s = new Scenario("sqsdownbulk");
     ServiceProcess service = s.startService();
-    LoadClient.Run run = load.startBulk(s.port, "sqsdownbulk", 400, 25, 8, 40);
+    LoadClient.Run run = load.startBulk(s.port, "sqsdownbulk", 800, 25, 8, 40);
     Poll.until(Duration.ofSeconds(60), "1000 products accepted", () -> run.accepted.size() >= 1000);
     sqsServer.kill();
     sqsServer.awaitExit(Duration.ofSeconds(10));

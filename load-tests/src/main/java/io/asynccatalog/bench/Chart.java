@@ -15,14 +15,17 @@ import java.util.Properties;
 /**
  * Draws the benchmark chart (PNG, headless Java2D), for each mode: the sustained rate (products stored per second
  * under an open-model load the pipeline keeps up with) against the local servers' ceiling, the service's CPU per
- * product end to end, and POST and accept-to-stored p99 at the sustained rate. Usage: Chart results.properties out.png
+ * product end to end, and POST and accept-to-stored p99 at the sustained rate. Bars are on a log scale: bulk requests
+ * are an order of magnitude apart from single ones. Usage: Chart results.properties out.png
  */
 public final class Chart {
-  private static final String[] MODES = {"per_product", "batched", "naive", "per_product_vertx", "batched_vertx"};
-  private static final String[] LABELS = {"per-product reports", "batched reports", "naive (no batching)",
-      "per-product, Vert.x transport", "batched, Vert.x transport"};
-  private static final Color[] COLORS = {new Color(0x2E86C1), new Color(0x28B463), new Color(0xAAB7B8),
-      new Color(0x85C1E9), new Color(0x82E0AA)};
+  private static final String[] MODES = {"per_product", "batched", "naive", "packed", "packed_batched", "bulk",
+      "bulk_batched"};
+  private static final String[] LABELS = {"1 per message, per-product", "1 per message, batched", "naive",
+      "single POSTs packed, per-product", "single POSTs packed, batched", "bulk of 100, per-product",
+      "bulk of 100, batched"};
+  private static final Color[] COLORS = {new Color(0x85C1E9), new Color(0x82E0AA), new Color(0xAAB7B8),
+      new Color(0x2E86C1), new Color(0x28B463), new Color(0x1B4F72), new Color(0x186A3B)};
 
   private Chart() {}
 
@@ -33,7 +36,7 @@ public final class Chart {
       results.load(in);
     }
     int width = 1600;
-    int height = 460;
+    int height = 500;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -44,16 +47,18 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
         + " cores shared by the load tool, the service and the local AWS-compatible servers", 20, 28);
-    panel(g, results, "_sustained_rate", "_ceiling", "stored / s, sustained (dashed: local ceiling)", 20);
+    panel(g, results, "_sustained_rate", "_ceiling", "stored / s, sustained (dashed: local ceiling; log)", 20);
     panel(g, results, "_cpu_us", null, "service CPU µs / product, end to end", 420);
     panel(g, results, "_sustained_post_p99_ms", null, "POST p99 ms at the sustained rate", 820);
     panel(g, results, "_sustained_lag_p99_ms", null, "accept→stored p99 ms at the sustained rate", 1220);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     for (int i = 0; i < MODES.length; i++) {
+      int x = 20 + (i % 4) * 390;
+      int y = 430 + (i / 4) * 26;
       g.setColor(COLORS[i]);
-      g.fillRect(20 + i * 300, 430, 16, 16);
+      g.fillRect(x, y, 16, 16);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(LABELS[i], 42 + i * 300, 443);
+      g.drawString(LABELS[i], x + 22, y + 13);
     }
     g.dispose();
     Path out = Path.of(args[1]);
@@ -76,7 +81,7 @@ public final class Chart {
     }
     int top = 95;
     int plotHeight = 290;
-    int barWidth = 56;
+    int barWidth = 40;
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
     g.setColor(Color.DARK_GRAY);
     g.drawString(title, left, top - 30);
@@ -84,22 +89,27 @@ public final class Chart {
     g.drawLine(left, top + plotHeight, left + 360, top + plotHeight);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     for (int i = 0; i < MODES.length; i++) {
-      int barHeight = (int) (plotHeight * values[i] / max);
-      int x = left + 10 + i * (barWidth + 14);
+      int barHeight = height(plotHeight, values[i], max);
+      int x = left + 10 + i * (barWidth + 10);
       g.setColor(COLORS[i]);
       g.fillRect(x, top + plotHeight - barHeight, barWidth, barHeight);
       g.setColor(Color.DARK_GRAY);
       String label = values[i] >= 100 ? String.format("%.0f", values[i]) : String.format("%.1f", values[i]);
-      g.drawString(label, x + 8, top + plotHeight - barHeight - 6);
+      g.drawString(label, x + 2, top + plotHeight - barHeight - 6);
       if (ceilings[i] > 0) {
-        int ceilingHeight = (int) (plotHeight * ceilings[i] / max);
+        int ceilingHeight = height(plotHeight, ceilings[i], max);
         g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {5, 4}, 0));
         g.drawRect(x, top + plotHeight - ceilingHeight, barWidth, ceilingHeight);
         g.setStroke(new BasicStroke(1));
         if (ceilingHeight - barHeight > 22) {
-          g.drawString(String.format("%.0f", ceilings[i]), x + 8, top + plotHeight - ceilingHeight - 6);
+          g.drawString(String.format("%.0f", ceilings[i]), x + 2, top + plotHeight - ceilingHeight - 6);
         }
       }
     }
+  }
+
+  /** A bar's height on a log scale from 1 to {@code max}. */
+  private static int height(int plotHeight, double value, double max) {
+    return value <= 1 ? 0 : (int) (plotHeight * Math.log10(value) / Math.log10(Math.max(10, max)));
   }
 }

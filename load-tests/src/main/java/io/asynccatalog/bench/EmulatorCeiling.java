@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * service makes per product in each mode, all against the same servers at once (sends, receives, writes, reports and
  * deletes share the servers and the two cores, as they do under the service), which is the end-to-end ceiling.
  * Last, the consumer side alone, as the service drains a backlog once the POSTs stop: a queue filled with
- * {@value #BACKLOG} products first (not timed), then received, stored and deleted with the calls of each mode.
+ * {@value #BACKLOG} products first (not timed), then received, stored and deleted with the calls of each mode. The
+ * packed modes carry {@value #PACK} products per message, as the service packs a bulk request's products.
  * Prints one "name=value" line per figure. Usage: EmulatorCeiling sqsUrl dynamoDbUrl s3Url seconds [warmRounds].
  */
 public final class EmulatorCeiling {
@@ -42,6 +43,14 @@ public final class EmulatorCeiling {
   private static final int BACKLOG = 20_000;
   private static final String BODY = "{\"v\":1,\"id\":\"01a20e66-3c3b-766f-b1ef-08a49545cc1d\",\"name\":\"Pen\","
       + "\"price\":\"1.99\",\"currency\":\"USD\",\"createdAt\":\"2026-11-24T16:31:56.168456659Z\"}";
+  /** Products per pack, as the service packs a bulk request's products by default. */
+  private static final int PACK = 100;
+  /** A pack of {@link #PACK} products as the service writes it (time and trace once, then the entries). */
+  private static final String PACK_BODY = "{\"v\":2,\"createdAt\":\"2026-11-24T16:31:56.168456659Z\",\"tp\":"
+      + "\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\",\"products\":["
+      + String.join(",", java.util.Collections.nCopies(PACK, "{\"id\":\"01a20e66-3c3b-766f-b1ef-08a49545cc1d\","
+          + "\"name\":\"Bench 123456789-1234-56\",\"price\":\"1.99\",\"currency\":\"USD\","
+          + "\"description\":\"Blue ink\",\"category\":\"bench\"}")) + "]}";
 
   private EmulatorCeiling() {}
 
@@ -69,6 +78,8 @@ public final class EmulatorCeiling {
       String perProductQueue = sqs.createQueue(b -> b.queueName("ceiling-per-product-" + run)).join().queueUrl();
       String batchedQueue = sqs.createQueue(b -> b.queueName("ceiling-batched-" + run)).join().queueUrl();
       String naiveQueue = sqs.createQueue(b -> b.queueName("ceiling-naive-" + run)).join().queueUrl();
+      String packedQueue = sqs.createQueue(b -> b.queueName("ceiling-packed-" + run)).join().queueUrl();
+      String packedBatchedQueue = sqs.createQueue(b -> b.queueName("ceiling-packed-batched-" + run)).join().queueUrl();
       // the servers' own JIT makes a cold run up to twice as slow: the service is measured against servers warmed by
       // minutes of load, so the ceilings are too (every path, full windows, before the measured round)
       for (int round = 1; round <= warmRounds + 1; round++) {
@@ -87,6 +98,8 @@ public final class EmulatorCeiling {
         double perProduct = rate(seconds, 0, () -> pipeline.batched(perProductQueue, false));
         double batched = rate(seconds, 0, () -> pipeline.batched(batchedQueue, true));
         double naive = rate(seconds, 0, () -> pipeline.naive(naiveQueue));
+        double packed = rate(seconds, 0, () -> pipeline.packed(packedQueue, 1, false));
+        double packedBatched = rate(seconds, 0, () -> pipeline.packed(packedBatchedQueue, 10, true));
         if (!measure) {
           System.err.printf("warm-up round %d: send %.0f, receive+delete %.0f, put object %.0f, pipelines %.0f / %.0f"
               + " / %.0f per s%n", round, send, receive, putObject, perProduct, batched, naive);
@@ -94,6 +107,8 @@ public final class EmulatorCeiling {
           System.out.printf("pipeline_per_product_per_s=%.0f%n", perProduct);
           System.out.printf("pipeline_batched_per_s=%.0f%n", batched);
           System.out.printf("pipeline_naive_per_s=%.0f%n", naive);
+          System.out.printf("pipeline_packed_per_s=%.0f%n", packed);
+          System.out.printf("pipeline_packed_batched_per_s=%.0f%n", packedBatched);
           System.out.printf("sqs_send_batch_msgs_per_s=%.0f%n", send);
           System.out.printf("sqs_receive_delete_msgs_per_s=%.0f%n", receive);
           System.out.printf("ddb_batch_write_items_per_s=%.0f%n", batchWrite);
@@ -108,6 +123,10 @@ public final class EmulatorCeiling {
           () -> pipeline.consume(batchedQueue, true)));
       System.out.printf("drain_naive_per_s=%.0f%n", drain(sqs, naiveQueue, seconds,
           () -> pipeline.consumeOne(naiveQueue)));
+      System.out.printf("drain_packed_per_s=%.0f%n", drainPacks(sqs, packedQueue, seconds,
+          () -> pipeline.consumePacks(packedQueue, 1, false)));
+      System.out.printf("drain_packed_batched_per_s=%.0f%n", drainPacks(sqs, packedBatchedQueue, seconds,
+          () -> pipeline.consumePacks(packedBatchedQueue, 10, true)));
     }
   }
 
@@ -158,6 +177,24 @@ public final class EmulatorCeiling {
     return perSecond;
   }
 
+  /** As {@link #drain}, with the backlog queued as packs of {@link #PACK} products. */
+  private static double drainPacks(SqsAsyncClient sqs, String queue, int seconds,
+                                   Supplier<CompletableFuture<Integer>> step) throws Exception {
+    AtomicLong sent = new AtomicLong();
+    rate(120, BACKLOG, 10 * PACK, () -> sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(packs(10)))
+        .thenRun(() -> sent.addAndGet(10 * PACK)));
+    AtomicLong taken = new AtomicLong();
+    double perSecond = rate(seconds, sent.get(), 0, () -> step.get().thenApply(n -> {
+      taken.addAndGet(n);
+      return n;
+    }));
+    rate(120, (sent.get() - taken.get()) / PACK, 0, () -> sqs.receiveMessage(b -> b.queueUrl(queue)
+            .maxNumberOfMessages(10).waitTimeSeconds(0))
+        .thenCompose(r -> r.messages().isEmpty() ? CompletableFuture.completedFuture(0)
+            : deleteAll(sqs, queue, r.messages())));
+    return perSecond;
+  }
+
   /**
    * One step of a pipeline: send products, receive, store them (table and reports), delete the messages; completes
    * with the number of products stored. With 16 steps in flight sends and receives stay balanced, so the queue holds
@@ -186,6 +223,44 @@ public final class EmulatorCeiling {
                 : CompletableFuture.allOf(messages.stream().map(m -> putReport(m.body())).toArray(CompletableFuture[]::new));
             return CompletableFuture.allOf(items, reports)
                 .thenCompose(stored -> deleteAll(sqs, queue, messages));
+          });
+    }
+
+    /**
+     * Packed modes: one SendMessageBatch of {@code packs} packs of {@link #PACK} products, then the consumer's part.
+     * Per-product reports send one pack per step, so that sixteen steps in flight do not queue thousands of puts.
+     */
+    CompletableFuture<Integer> packed(String queue, int packs, boolean oneReportPerGroup) {
+      return sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(packs(packs)))
+          .thenCompose(sent -> consumePacks(queue, packs, oneReportPerGroup));
+    }
+
+    /**
+     * The consumer's part of a packed mode: receive up to {@code packs} packs, BatchWriteItem calls of 25 at once for
+     * their products, one report object for all of them or one per product, one DeleteMessageBatch.
+     */
+    CompletableFuture<Integer> consumePacks(String queue, int packs, boolean oneReportPerGroup) {
+      return sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(packs).waitTimeSeconds(0))
+          .thenCompose(received -> {
+            List<Message> messages = received.messages();
+            if (messages.isEmpty()) {
+              return CompletableFuture.completedFuture(0);
+            }
+            int products = messages.size() * PACK;
+            List<CompletableFuture<?>> calls = new ArrayList<>();
+            for (int written = 0; written < products; written += 25) {
+              calls.add(ddb.batchWriteItem(b -> b.requestItems(Map.of(table, items(counter, 25)))));
+            }
+            if (oneReportPerGroup) {
+              calls.add(putReport(String.join("\n", messages.stream().map(Message::body).toList())));
+            } else {
+              for (int i = 0; i < products; i++) {
+                calls.add(putReport(BODY));
+              }
+            }
+            return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .thenCompose(stored -> deleteAll(sqs, queue, messages))
+                .thenApply(deleted -> products);
           });
     }
 
@@ -231,9 +306,26 @@ public final class EmulatorCeiling {
     return entries;
   }
 
+  private static List<SendMessageBatchRequestEntry> packs(int n) {
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(PACK_BODY).build());
+    }
+    return entries;
+  }
+
+  /** An item with the attributes the service writes for a product of the benchmark's load. */
   private static Map<String, AttributeValue> item(AtomicLong counter) {
-    return Map.of("id", AttributeValue.fromS("p-" + counter.incrementAndGet()), "name", AttributeValue.fromS("Pen"),
-        "price", AttributeValue.fromN("1.99"), "createdAt", AttributeValue.fromS("2026-11-24T16:31:56.168Z"));
+    long n = counter.incrementAndGet();
+    return Map.ofEntries(Map.entry("id", AttributeValue.fromS("01a20e66-3c3b-766f-b1ef-" + String.format("%012d", n))),
+        Map.entry("name", AttributeValue.fromS("Bench 123456789-1234-" + n)),
+        Map.entry("description", AttributeValue.fromS("Blue ink")), Map.entry("price", AttributeValue.fromN("1.99")),
+        Map.entry("currency", AttributeValue.fromS("USD")), Map.entry("category", AttributeValue.fromS("bench")),
+        Map.entry("createdAt", AttributeValue.fromS("2026-11-24T16:31:56.168456659Z")),
+        Map.entry("storedAt", AttributeValue.fromS("2026-11-24T16:31:56.268456659Z")),
+        Map.entry("reportKey", AttributeValue.fromS("reports/batches/0f1e2d3c4b5a69788796a5b4c3d2e1f0.txt")),
+        Map.entry("reportOffset", AttributeValue.fromN(Long.toString(n % 1000 * 230))),
+        Map.entry("reportLength", AttributeValue.fromN("230")));
   }
 
   private static List<WriteRequest> items(AtomicLong counter, int n) {

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * latencies instead of hiding as a lower rate (as it does with a closed loop such as wrk). Lighter than Gatling (one
  * event loop, no reports), so more of the two cores stay with the service and the local servers.
  *
- * <p>Usage: OpenModelLoad url rate seconds [warmSeconds] [connections]. The first {@code warmSeconds} (default 5) go
+ * <p>Usage: OpenModelLoad url rate seconds [warmSeconds] [connections] [perRequest]. With {@code perRequest} above 1
+ * (default 1), each request is a bulk request of that many products ({@code url} then names /products/batch) and
+ * {@code rate} counts requests. The first {@code warmSeconds} (default 5) go
  * at the same rate but are not counted: they open the connections and warm this JVM, whose own cold start would
  * otherwise show as the service's latency. Then {@code seconds} are measured; it waits at most
  * {@value #DRAIN_SECONDS} s for the answers still due, and prints one line:
@@ -39,6 +41,7 @@ public final class OpenModelLoad {
     int seconds = Integer.parseInt(args[2]);
     int warmSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     int connections = args.length > 4 ? Integer.parseInt(args[4]) : 256;
+    int perRequest = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     int warm = (int) Math.round(rate * warmSeconds);
     int total = warm + (int) Math.round(rate * seconds);
     String tag = Long.toString(System.nanoTime() % 1_000_000_000L);
@@ -63,8 +66,7 @@ public final class OpenModelLoad {
       for (; sent[0] < due; sent[0]++) {
         long intended = start + (long) (sent[0] * 1e9 / rate);
         boolean counted = sent[0] >= warm;
-        Buffer body = Buffer.buffer("{\"name\":\"Open " + tag + "-" + sent[0] + "\",\"description\":\"Blue ink\","
-            + "\"price\":\"1.99\",\"category\":\"bench\"}");
+        Buffer body = body(tag + "-" + sent[0], perRequest);
         client.request(post).compose(request -> request.send(body)).compose(response -> {
               if (counted) {
                 (response.statusCode() == 202 ? accepted : other).incrementAndGet();
@@ -94,6 +96,22 @@ public final class OpenModelLoad {
     if (!all) {
       System.err.printf("%d request(s) still unanswered after %d s%n", done.getCount(), DRAIN_SECONDS);
     }
+  }
+
+  /** One product, or a bulk request of {@code perRequest} products, with unique names. */
+  private static Buffer body(String name, int perRequest) {
+    if (perRequest <= 1) {
+      return Buffer.buffer(product(name));
+    }
+    StringBuilder body = new StringBuilder(120 * perRequest).append("{\"products\":[");
+    for (int i = 0; i < perRequest; i++) {
+      body.append(i == 0 ? "" : ",").append(product(name + "-" + i));
+    }
+    return Buffer.buffer(body.append("]}").toString());
+  }
+
+  private static String product(String name) {
+    return "{\"name\":\"Open " + name + "\",\"description\":\"Blue ink\",\"price\":\"1.99\",\"category\":\"bench\"}";
   }
 
   /** The q-quantile of sorted nanoseconds, in milliseconds (nearest rank). */
