@@ -12,6 +12,11 @@ RUN mvn -B -q -ntp dependency:go-offline -DexcludeReactor=true || mvn -B -q -ntp
 COPY conf ./conf
 COPY src ./src
 RUN mvn -B -q -ntp -DskipTests package
+# Amazon RDS's CA bundle, so that Store=postgres connects with sslmode=verify-full (PGSSLROOTCERT in the template);
+# without network access the file stays empty, and a PostgreSQL store set to verify-full then refuses to start
+ARG RDS_CA_BUNDLE_URL=https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+RUN curl -fsS --retry 3 -o /build/rds-global-bundle.pem "$RDS_CA_BUNDLE_URL" \
+    || (echo "could not download the RDS CA bundle from $RDS_CA_BUNDLE_URL" >&2 && touch /build/rds-global-bundle.pem)
 
 # --- run -----------------------------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre
@@ -19,6 +24,7 @@ RUN groupadd --system catalog && useradd --system --gid catalog --home-dir /app 
 WORKDIR /app
 COPY --from=build /build/target/async-catalog-aws.jar /app/app.jar
 COPY --from=build /build/conf/config.json /app/conf/config.json
+COPY --from=build /build/rds-global-bundle.pem /app/rds-global-bundle.pem
 COPY deploy/entrypoint.sh /app/entrypoint.sh
 RUN chmod 0555 /app/entrypoint.sh && chown -R catalog:catalog /app
 USER catalog

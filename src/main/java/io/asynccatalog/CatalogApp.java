@@ -23,10 +23,13 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.metrics.QueueDepthPoller;
 import io.asynccatalog.queue.DeadLetters;
 import io.asynccatalog.queue.ProductQueue;
-import io.asynccatalog.store.DynamoDbIdempotencyKeys;
-import io.asynccatalog.store.DynamoDbProductStore;
 import io.asynccatalog.store.IdempotencyStore;
 import io.asynccatalog.store.ProductStore;
+import io.asynccatalog.store.Stores;
+import io.asynccatalog.store.postgres.ExpiredKeysSweeper;
+import io.asynccatalog.store.postgres.LocalPostgres;
+import io.asynccatalog.store.postgres.PostgresSchema;
+import io.asynccatalog.store.postgres.PostgresSettings;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.Tracing;
 import io.asynccatalog.worker.ConsumerVerticle;
@@ -69,6 +72,9 @@ public final class CatalogApp implements AutoCloseable {
   private CatalogMetrics metrics;
   private String registryName;
   private CatalogResources resources;
+  private Stores stores;
+  private LocalPostgres localPostgres;
+  private PostgresSettings postgres;
   private int httpPort;
   private boolean closed;
 
@@ -115,13 +121,16 @@ public final class CatalogApp implements AutoCloseable {
     this.registryName = registryName;
     Codecs.register(vertx.eventBus());
     clients = AwsClients.create(vertx, env, config.aws());
-    dependencies = new Dependencies(vertx, config.aws().breakerMaxFailures(), config.aws().breakerReset().toMillis());
+    dependencies = new Dependencies(vertx, config.store().name(), config.aws().breakerMaxFailures(),
+        config.aws().breakerReset().toMillis());
     metrics.watch(dependencies);
     resources = new Provisioner(vertx, clients, env.region(), config.resources())
-        .resolve(config.provision())
+        .resolve(config.provision(), !config.store().postgres())
         .await(5, TimeUnit.MINUTES);
-    LOG.info("queue {}, dead-letter queue {}, table {}, bucket {}", resources.queueUrl(), resources.dlqUrl(),
-        resources.tableName(), resources.bucketName());
+    stores = openStores();
+    LOG.info("queue {}, dead-letter queue {}, {}, bucket {}", resources.queueUrl(), resources.dlqUrl(),
+        config.store().postgres() ? "PostgreSQL " + postgres : "table " + resources.tableName(),
+        resources.bucketName());
     deployVerticles();
     readiness.ready();
     LOG.info("AsyncCatalog ready on http://{}:{} ({} mode, {} transport, AWS SDK calls on {}, span export {})",
@@ -140,12 +149,43 @@ public final class CatalogApp implements AutoCloseable {
     return AwsEnvironment.local(embedded.sqsEndpoint(), embedded.dynamoDbEndpoint(), embedded.s3Endpoint());
   }
 
+  /**
+   * The product and key store: DynamoDB's tables, or PostgreSQL (in local mode without a URL, a server of its own),
+   * its schema migrated or checked before anything is served, and reached once so that a bad setting stops the start.
+   */
+  private Stores openStores() throws Exception {
+    CatalogConfig.StoreConfig store = config.store();
+    if (!store.postgres()) {
+      return Stores.dynamoDb(vertx, clients, dependencies, resources.tableName(), resources.idempotencyTableName(),
+          config.resources().idempotencyWindow(), config.worker().batching());
+    }
+    postgres = store.postgresSettings();
+    if (postgres == null) {
+      LocalPostgres.Factory factory = LocalPostgres.factory().orElseThrow(() -> new StartupException(
+          "this build has no local PostgreSQL: set CATALOG_POSTGRES_URL, or use the full jar for local mode"));
+      localPostgres = factory.start(config.dataDir(), store.localPostgresPort());
+      postgres = PostgresSettings.local(localPostgres.port(), LocalPostgres.DATABASE, store.poolSize());
+    }
+    PostgresSchema.prepare(postgres, store.migrate());
+    Stores opened = Stores.postgres(vertx, postgres, dependencies, config.resources().idempotencyWindow(),
+        config.aws().callTimeout());
+    try {
+      opened.check().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      opened.close();
+      throw new StartupException("PostgreSQL at " + postgres + " is not reachable: " + Dependencies.describe(e));
+    }
+    return opened;
+  }
+
   private void deployVerticles() throws Exception {
     ProductQueue queue = new ProductQueue(clients.sqs(), dependencies.sqs(), resources.queueUrl(), resources.dlqUrl(),
         metrics);
     CatalogConfig.WorkerConfig worker = config.worker();
-    ProductStore store = new DynamoDbProductStore(vertx, clients.dynamoDb(), dependencies.dynamoDb(),
-        resources.tableName(), worker.batching());
+    ProductStore store = stores.products();
+    if (stores.pool() != null) {
+      deploy(() -> new ExpiredKeysSweeper(stores.pool(), Duration.ofMinutes(1)), 1, ThreadingModel.EVENT_LOOP);
+    }
     ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
 
     deploy(() -> new SaverVerticle(store, reports, config.resources().reportPrefix(), worker.batchedReports(),
@@ -171,8 +211,7 @@ public final class CatalogApp implements AutoCloseable {
     ApiContract contract = ApiContract.load(config.http().batchMaxProducts());
     ProductRequestParser parser = new ProductRequestParser(contract, config.http().defaultCurrency());
     ProductBatchParser batchParser = new ProductBatchParser(parser, config.http().batchMaxProducts());
-    IdempotencyStore keys = new DynamoDbIdempotencyKeys(clients.dynamoDb(), dependencies.dynamoDb(),
-        resources.idempotencyTableName(), config.resources().idempotencyWindow());
+    IdempotencyStore keys = stores.keys();
     CatalogConfig.HttpConfig http = config.http();
     CatalogConfig.HttpConfig listen = http.port() != 0 ? http : http.withPort(-1);
     DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout(), config.ingest().packing());
@@ -213,6 +252,16 @@ public final class CatalogApp implements AutoCloseable {
     return vertx;
   }
 
+  /** The stores in use (for tests: the PostgreSQL pool, if any). */
+  public Stores stores() {
+    return stores;
+  }
+
+  /** Where the PostgreSQL store is, or null with DynamoDB. */
+  public PostgresSettings postgres() {
+    return postgres;
+  }
+
   public Dependencies dependencies() {
     return dependencies;
   }
@@ -244,6 +293,11 @@ public final class CatalogApp implements AutoCloseable {
         LOG.warn("stopping deployment {} did not finish in time: {}", id, e.toString());
       }
     }
+    closeQuietly("store", () -> {
+      if (stores != null) {
+        stores.close();
+      }
+    });
     closeQuietly("Vert.x", () -> {
       if (vertx != null) {
         vertx.close().await(5, TimeUnit.SECONDS);
@@ -258,6 +312,11 @@ public final class CatalogApp implements AutoCloseable {
     closeQuietly("local AWS servers", () -> {
       if (embedded != null) {
         embedded.close();
+      }
+    });
+    closeQuietly("local PostgreSQL", () -> {
+      if (localPostgres != null) {
+        localPostgres.close();
       }
     });
     LOG.info("AsyncCatalog stopped");

@@ -3,6 +3,7 @@ package io.asynccatalog;
 import io.asynccatalog.aws.EmbeddedAws;
 import io.asynccatalog.config.CatalogConfig;
 import io.asynccatalog.config.ConfigLoader;
+import io.asynccatalog.store.postgres.LocalPostgres;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ public final class Main {
   static final int EMULATOR_SQS_PORT = 9324;
   static final int EMULATOR_DYNAMODB_PORT = 8000;
   static final int EMULATOR_S3_PORT = 9000;
+  static final int EMULATOR_POSTGRES_PORT = 5432;
 
   static {
     // before the first logger exists: CATALOG_LOG_FORMAT=json selects the structured configuration
@@ -41,7 +43,7 @@ public final class Main {
     try {
       switch (command) {
         case "serve" -> serve(loadConfig());
-        case "emulators" -> emulators(loadConfig(), services(args));
+        case "emulators" -> emulators(loadConfig(), services(args), wantsPostgres(args));
         default -> {
           System.err.println("usage: java -jar async-catalog.jar [serve|emulators]");
           System.exit(2);
@@ -70,31 +72,52 @@ public final class Main {
     stopOnSignal(app::close);
   }
 
-  /** {@code emulators} alone runs all three servers; {@code emulators sqs s3} runs the ones named. */
+  /**
+   * {@code emulators} alone runs the three AWS-compatible servers; {@code emulators sqs s3} runs the ones named;
+   * {@code postgres} among them runs the local PostgreSQL too.
+   */
   private static Set<EmbeddedAws.Service> services(String[] args) {
     if (args.length <= 1) {
       return EnumSet.allOf(EmbeddedAws.Service.class);
     }
     Set<EmbeddedAws.Service> services = EnumSet.noneOf(EmbeddedAws.Service.class);
     for (int i = 1; i < args.length; i++) {
+      if (args[i].equalsIgnoreCase("postgres")) {
+        continue;
+      }
       try {
         services.add(EmbeddedAws.Service.valueOf(args[i].toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new StartupException("unknown service '" + args[i] + "': choose from sqs, dynamodb, s3");
+        throw new StartupException("unknown service '" + args[i] + "': choose from sqs, dynamodb, s3, postgres");
       }
     }
     return services;
   }
 
-  private static void emulators(CatalogConfig config, Set<EmbeddedAws.Service> services) throws Exception {
+  private static boolean wantsPostgres(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equalsIgnoreCase("postgres")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void emulators(CatalogConfig config, Set<EmbeddedAws.Service> services, boolean postgres)
+      throws Exception {
     EmbeddedAws.Factory factory = EmbeddedAws.factory().orElseThrow(() -> new StartupException(
         "this build has no local AWS servers; use the full jar"));
     CatalogConfig.LocalPorts ports = config.localPorts();
     EmbeddedAws servers = factory.start(config.dataDir(), or(ports.sqs(), EMULATOR_SQS_PORT),
         or(ports.dynamoDb(), EMULATOR_DYNAMODB_PORT), or(ports.s3(), EMULATOR_S3_PORT), services);
+    LocalPostgres database = postgres ? LocalPostgres.factory().orElseThrow().start(config.dataDir(),
+        or(config.store().localPostgresPort(), EMULATOR_POSTGRES_PORT)) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     stopOnSignal(() -> {
       servers.close();
+      if (database != null) {
+        database.close();
+      }
       stopped.countDown();
     });
     System.out.println("Local AWS-compatible servers are running. Point a service in AWS mode at them with:");
@@ -111,6 +134,10 @@ public final class Main {
       endpoints.append(" AWS_ENDPOINT_URL_S3=").append(servers.s3Endpoint());
     }
     System.out.println(endpoints);
+    if (database != null) {
+      System.out.println("  export CATALOG_STORE=postgres CATALOG_POSTGRES_URL=postgresql://postgres@127.0.0.1:"
+          + database.port() + "/" + LocalPostgres.DATABASE + "?sslmode=disable");
+    }
     System.out.println("Stop with Ctrl+C.");
     System.out.flush();
     stopped.await();

@@ -15,8 +15,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One circuit breaker per AWS dependency. Only outages count as failures (no connection, timeouts, 5xx,
- * throttling); a refused request (a 4xx such as a failed condition) says nothing about the dependency's health.
+ * One circuit breaker per dependency: SQS, the product store (DynamoDB or PostgreSQL) and S3. Only outages count as
+ * failures (no connection, timeouts, 5xx, throttling; for PostgreSQL, connection and server-availability errors); a
+ * refused request (a 4xx such as a failed condition, a bad row) says nothing about the dependency's health.
  * An open breaker fails calls at once, so clients get a fast 503 instead of waiting for timeouts, and consumers stop
  * receiving work they could not store.
  */
@@ -24,12 +25,13 @@ public final class Dependencies {
   private static final Logger LOG = LoggerFactory.getLogger(Dependencies.class);
 
   private final CircuitBreaker sqs;
-  private final CircuitBreaker dynamoDb;
+  private final CircuitBreaker store;
   private final CircuitBreaker s3;
 
-  public Dependencies(Vertx vertx, int maxFailures, long resetTimeoutMs) {
+  /** {@code store}: the product store's name, as health checks and metrics show it ("dynamodb", "postgres"). */
+  public Dependencies(Vertx vertx, String store, int maxFailures, long resetTimeoutMs) {
     this.sqs = breaker(vertx, "sqs", maxFailures, resetTimeoutMs);
-    this.dynamoDb = breaker(vertx, "dynamodb", maxFailures, resetTimeoutMs);
+    this.store = breaker(vertx, store, maxFailures, resetTimeoutMs);
     this.s3 = breaker(vertx, "s3", maxFailures, resetTimeoutMs);
   }
 
@@ -52,6 +54,15 @@ public final class Dependencies {
     Throwable cause = unwrap(error);
     if (cause instanceof AwsServiceException service) {
       return service.statusCode() >= 500 || service.isThrottlingException();
+    }
+    if (cause instanceof io.vertx.pgclient.PgException pg) {
+      // SQLSTATE classes 08 (connection), 53 (resources), 57 (shutdown, cancel), 58 (system): the database's state
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      return state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("58");
+    }
+    if (cause instanceof io.vertx.core.VertxException || cause instanceof java.io.IOException
+        || cause instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      return true; // a closed or refused connection, a pool that could not give one in time
     }
     return cause instanceof SdkClientException || cause instanceof TimeoutException
         || (cause instanceof SdkException && cause.getCause() instanceof java.io.IOException);
@@ -79,8 +90,9 @@ public final class Dependencies {
     return sqs;
   }
 
-  public CircuitBreaker dynamoDb() {
-    return dynamoDb;
+  /** The product store's breaker (DynamoDB or PostgreSQL), shared by the idempotency keys kept in the same store. */
+  public CircuitBreaker store() {
+    return store;
   }
 
   public CircuitBreaker s3() {
@@ -88,12 +100,12 @@ public final class Dependencies {
   }
 
   public List<CircuitBreaker> all() {
-    return List.of(sqs, dynamoDb, s3);
+    return List.of(sqs, store, s3);
   }
 
-  /** Whether products can be stored now: neither the table nor the bucket is known to be down. */
+  /** Whether products can be stored now: neither the store nor the bucket is known to be down. */
   public boolean storeAvailable() {
-    return dynamoDb.state() != CircuitBreakerState.OPEN && s3.state() != CircuitBreakerState.OPEN;
+    return store.state() != CircuitBreakerState.OPEN && s3.state() != CircuitBreakerState.OPEN;
   }
 
   public void close() {

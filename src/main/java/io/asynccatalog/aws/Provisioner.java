@@ -48,11 +48,16 @@ public final class Provisioner {
     this.names = names;
   }
 
-  /** Resolves every resource; with {@code create}, first creates what is missing. */
-  public Future<CatalogResources> resolve(boolean create) {
-    return queues(create).compose(urls -> table(names.tableName(), "id", "CATALOG_TABLE_NAME", create)
-        .compose(v -> table(names.idempotencyTableName(), DynamoDbIdempotencyKeys.KEY, "CATALOG_IDEMPOTENCY_TABLE_NAME", create))
-        .compose(v -> create ? expireIdempotencyKeys() : Future.succeededFuture())
+  /**
+   * Resolves every resource; with {@code create}, first creates what is missing. Without {@code tables} (products
+   * kept in PostgreSQL) the DynamoDB tables are neither needed nor created.
+   */
+  public Future<CatalogResources> resolve(boolean create, boolean tables) {
+    return queues(create).compose(urls -> (tables ? table(names.tableName(), "id", "CATALOG_TABLE_NAME", create)
+            .compose(v -> table(names.idempotencyTableName(), DynamoDbIdempotencyKeys.KEY,
+                "CATALOG_IDEMPOTENCY_TABLE_NAME", create))
+            .compose(v -> create ? expireIdempotencyKeys() : Future.succeededFuture())
+            : Future.<Void>succeededFuture())
         .compose(v -> bucket(create))
         .map(v -> new CatalogResources(urls[0], urls[1], names.tableName(), names.bucketName(),
             names.idempotencyTableName())));

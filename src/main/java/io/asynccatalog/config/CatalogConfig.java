@@ -3,6 +3,7 @@ package io.asynccatalog.config;
 import io.vertx.core.json.JsonObject;
 
 import io.asynccatalog.queue.SqsLimits;
+import io.asynccatalog.store.postgres.PostgresSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ public record CatalogConfig(
     WorkerConfig worker,
     AwsClientConfig aws,
     LocalPorts localPorts,
+    StoreConfig store,
     Duration shutdownGrace,
     Duration shutdownDrain) {
 
@@ -113,11 +115,42 @@ public record CatalogConfig(
         r.integer("CATALOG_LOCAL_SQS_PORT", 0, 65535),
         r.integer("CATALOG_LOCAL_DYNAMODB_PORT", 0, 65535),
         r.integer("CATALOG_LOCAL_S3_PORT", 0, 65535));
+    StoreConfig store = store(r, json, mode, provisionResources);
     Duration grace = Duration.ofSeconds(r.integer("CATALOG_SHUTDOWN_GRACE_SECONDS", 0, 600));
     Duration drain = Duration.ofMillis(r.integer("CATALOG_SHUTDOWN_DRAIN_MS", 0, 600_000));
     r.failOnProblems();
-    return new CatalogConfig(mode, provisionResources, dataDir, http, resources, ingest, worker, aws, localPorts, grace,
-        drain);
+    return new CatalogConfig(mode, provisionResources, dataDir, http, resources, ingest, worker, aws, localPorts, store,
+        grace, drain);
+  }
+
+  /** Which store keeps products and keys; with PostgreSQL, where it is (none in local mode: a local server). */
+  private static StoreConfig store(ConfigReader r, JsonObject json, Mode mode, boolean provision) {
+    boolean postgres = r.oneOf("CATALOG_STORE", Set.of("dynamodb", "postgres")).equals("postgres");
+    String migrate = r.oneOf("CATALOG_POSTGRES_MIGRATE", Set.of("auto", "true", "false"));
+    int poolSize = r.integer("CATALOG_POSTGRES_POOL_SIZE", 1, 1000);
+    int localPort = r.integer("CATALOG_LOCAL_POSTGRES_PORT", 0, 65535);
+    PostgresSettings settings = null;
+    if (postgres) {
+      java.util.Map<String, String> env = new java.util.HashMap<>();
+      for (String name : new String[] {"PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSSLMODE",
+          "PGSSLROOTCERT"}) {
+        Object value = json.getValue(name);
+        if (value != null) {
+          env.put(name, value.toString());
+        }
+      }
+      try {
+        settings = PostgresSettings.from(r.optionalString("CATALOG_POSTGRES_URL"), env, poolSize);
+      } catch (PostgresSettings.Invalid e) {
+        r.problem(e.getMessage());
+      }
+      if (settings == null && mode == Mode.AWS) {
+        r.problem("CATALOG_POSTGRES_URL: CATALOG_STORE=postgres in AWS mode needs a database: set"
+            + " CATALOG_POSTGRES_URL (postgresql://user@host:5432/db?sslmode=verify-full) or PGHOST and friends");
+      }
+    }
+    return new StoreConfig(postgres, settings, poolSize, localPort,
+        migrate.equals("true") || (migrate.equals("auto") && provision));
   }
 
   private static int orCores(int configured, int cores) {
@@ -186,4 +219,16 @@ public record CatalogConfig(
 
   /** Ports of the embedded AWS-compatible servers; 0 picks a free port. */
   public record LocalPorts(int sqs, int dynamoDb, int s3) {}
+
+  /**
+   * The product and idempotency-key store: DynamoDB, or PostgreSQL at {@code postgres} (null in local mode when
+   * none is named: the service then starts its own on {@code localPostgresPort}, 0 for any free port), its schema
+   * migrated at start when {@code migrate}.
+   */
+  public record StoreConfig(boolean postgres, PostgresSettings postgresSettings, int poolSize, int localPostgresPort,
+                            boolean migrate) {
+    public String name() {
+      return postgres ? "postgres" : "dynamodb";
+    }
+  }
 }

@@ -30,6 +30,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HexFormat;
@@ -126,7 +127,8 @@ public final class IngestRoutes {
   }
 
   private void accept(RoutingContext ctx, boolean bulk, List<ProductDraft> drafts, String key, String requestHash) {
-    Instant now = Instant.now();
+    // microseconds: what a PostgreSQL timestamptz keeps, so that both stores give back exactly what was accepted
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<String> ids = new ArrayList<>(drafts.size());
     for (int i = 0; i < drafts.size(); i++) {
       ids.add(ProductIds.next());

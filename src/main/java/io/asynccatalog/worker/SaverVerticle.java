@@ -136,7 +136,7 @@ public final class SaverVerticle extends VerticleBase {
   }
 
   private Future<SaveOutcome> write(Map<String, Product> products) {
-    Instant storedAt = Instant.now();
+    Instant storedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as createdAt
     BatchReport batch = batchedReports ? BatchReport.of(reportPrefix, new ArrayList<>(products.values())) : null;
     List<StoredProduct> stored = new ArrayList<>(products.size());
     for (Product p : products.values()) {

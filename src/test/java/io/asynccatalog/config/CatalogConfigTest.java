@@ -67,4 +67,36 @@ class CatalogConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(json));
     assertTrue(e.getMessage().contains("CATALOG_TABLE_NAME: is required"), e.getMessage());
   }
+
+  @Test
+  void thePostgresStoreIsNamedByUrlOrLibpqVariablesAndItsPasswordNeverPrinted() {
+    JsonObject aws = ConfigLoader.defaults().put("CATALOG_MODE", "aws").put("CATALOG_AUTH", "off")
+        .put("CATALOG_STORE", "postgres");
+    ConfigException none = assertThrows(ConfigException.class, () -> CatalogConfig.from(aws));
+    assertTrue(none.getMessage().contains("CATALOG_POSTGRES_URL"), none.getMessage());
+
+    CatalogConfig byUrl = CatalogConfig.from(aws.copy().put("CATALOG_POSTGRES_URL",
+        "postgresql://app:pa55w0rd@db.internal:6432/catalog?sslmode=verify-full&sslrootcert=/etc/ca.pem"));
+    assertEquals("db.internal", byUrl.store().postgresSettings().host());
+    assertEquals(6432, byUrl.store().postgresSettings().port());
+    assertEquals("/etc/ca.pem", byUrl.store().postgresSettings().sslRootCert());
+    assertFalse(byUrl.toString().contains("pa55w0rd"), "no password in what a configuration prints");
+    assertFalse(byUrl.store().migrate(), "AWS mode migrates only when told to");
+
+    CatalogConfig byVariables = CatalogConfig.from(aws.copy().put("PGHOST", "10.0.0.5").put("PGUSER", "svc")
+        .put("PGPASSWORD", "from-env").put("PGSSLMODE", "require").put("CATALOG_POSTGRES_MIGRATE", "true"));
+    assertEquals("10.0.0.5", byVariables.store().postgresSettings().host());
+    assertEquals("svc", byVariables.store().postgresSettings().database(), "libpq's default: the user's name");
+    assertTrue(byVariables.store().migrate());
+
+    ConfigException badMode = assertThrows(ConfigException.class, () -> CatalogConfig.from(aws.copy()
+        .put("CATALOG_POSTGRES_URL", "postgresql://app:hunter2@db/catalog?sslmode=sometimes")));
+    assertTrue(badMode.getMessage().contains("sslmode must be"), badMode.getMessage());
+    assertFalse(badMode.getMessage().contains("hunter2"), badMode.getMessage());
+
+    CatalogConfig local = CatalogConfig.from(ConfigLoader.defaults().put("CATALOG_STORE", "postgres"));
+    assertEquals(null, local.store().postgresSettings(), "local mode without a URL: its own server");
+    assertTrue(local.store().migrate());
+    assertEquals("dynamodb", CatalogConfig.from(ConfigLoader.defaults()).store().name());
+  }
 }

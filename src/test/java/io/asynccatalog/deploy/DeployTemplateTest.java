@@ -69,8 +69,52 @@ class DeployTemplateTest {
     return values;
   }
 
-  @Test
-  void theTaskRoleGrantsExactlyTheServiceCallsOnItsOwnResources() {
+  /**
+   * The template as CloudFormation sees it with {@code Store} set: every {@code Fn::If} on the store's conditions
+   * resolved, {@code AWS::NoValue} dropped, and resources whose condition is false left out.
+   */
+  private JsonNode withStore(String store) {
+    boolean postgres = store.equals("postgres");
+    JsonNode resolved = resolve(template.deepCopy(), postgres);
+    com.fasterxml.jackson.databind.node.ObjectNode resources =
+        (com.fasterxml.jackson.databind.node.ObjectNode) resolved.get("Resources");
+    java.util.List<String> absent = new java.util.ArrayList<>();
+    resources.fields().forEachRemaining(e -> {
+      String condition = e.getValue().path("Condition").asText("");
+      if (condition.equals("UsePostgres") && !postgres || condition.equals("UseDynamoDb") && postgres) {
+        absent.add(e.getKey());
+      }
+    });
+    absent.forEach(resources::remove);
+    return resolved;
+  }
+
+  private static JsonNode resolve(JsonNode node, boolean postgres) {
+    if (node.isObject() && node.has("Fn::If") && node.get("Fn::If").get(0).isTextual()
+        && node.get("Fn::If").get(0).asText().matches("UsePostgres|UseDynamoDb")) {
+      boolean holds = node.get("Fn::If").get(0).asText().equals("UsePostgres") == postgres;
+      return resolve(node.get("Fn::If").get(holds ? 1 : 2), postgres);
+    }
+    if (node.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode object = (com.fasterxml.jackson.databind.node.ObjectNode) node;
+      java.util.List<String> names = new java.util.ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      names.forEach(name -> object.set(name, resolve(object.get(name), postgres)));
+    } else if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode array = (com.fasterxml.jackson.databind.node.ArrayNode) node;
+      com.fasterxml.jackson.databind.node.ArrayNode kept = array.arrayNode();
+      array.forEach(element -> {
+        JsonNode value = resolve(element, postgres);
+        if (!"AWS::NoValue".equals(value.path("Ref").asText())) {
+          kept.add(value);
+        }
+      });
+      return kept;
+    }
+    return node;
+  }
+
+  private static Set<String> grantedActions(JsonNode template) {
     Set<String> granted = new TreeSet<>();
     for (JsonNode policy : template.at("/Resources/TaskRole/Properties/Policies")) {
       for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
@@ -80,6 +124,44 @@ class DeployTemplateTest {
       }
     }
     assertFalse(granted.stream().anyMatch(a -> a.contains("*")), "no wildcard action: " + granted);
-    assertEquals(new TreeSet<>(SERVICE_ACTIONS), granted);
+    return granted;
   }
+
+  @Test
+  void withPostgresTheProductsAreInAPrivateEncryptedTlsOnlyDatabaseAndNoDynamoDbIsGranted() {
+    JsonNode postgres = withStore("postgres");
+    JsonNode resources = postgres.get("Resources");
+    assertFalse(resources.has("ProductTable") || resources.has("IdempotencyKeyTable"), "no DynamoDB table");
+    Set<String> expected = new TreeSet<>(SERVICE_ACTIONS);
+    expected.removeIf(action -> action.startsWith("dynamodb:"));
+    assertEquals(expected, grantedActions(postgres), "no DynamoDB permission for products in that mode");
+    JsonNode db = resources.at("/Database/Properties");
+    assertTrue(db.get("StorageEncrypted").asBoolean());
+    assertFalse(db.get("PubliclyAccessible").asBoolean());
+    assertTrue(db.get("ManageMasterUserPassword").asBoolean(), "the password is generated into Secrets Manager");
+    assertEquals("postgres", db.get("Engine").asText());
+    assertEquals("1", resources.at("/DatabaseParameters/Properties/Parameters/rds.force_ssl").asText(), "TLS required");
+    assertEquals("PrivateSubnetIds", resources.at("/DatabaseSubnetGroup/Properties/SubnetIds/Ref").asText());
+    JsonNode ingress = resources.at("/DatabaseSecurityGroup/Properties/SecurityGroupIngress");
+    assertEquals(1, ingress.size());
+    assertEquals("ServiceSecurityGroup", ingress.at("/0/SourceSecurityGroupId/Ref").asText(), "from the tasks only");
+    JsonNode container = resources.at("/TaskDefinition/Properties/ContainerDefinitions/0");
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    container.get("Environment").forEach(e -> env.put(e.get("Name").asText(), e.get("Value").toString()));
+    assertEquals("\"verify-full\"", env.get("PGSSLMODE"));
+    assertTrue(env.containsKey("PGHOST") && env.containsKey("PGSSLROOTCERT") && !env.containsKey("PGPASSWORD"), env.toString());
+    assertTrue(container.get("Secrets").toString().contains("\"PGPASSWORD\""), "the password comes as an ECS secret");
+    assertTrue(resources.at("/ExecutionRole/Properties/Policies/0/PolicyDocument/Statement").toString()
+        .contains("MasterUserSecret.SecretArn"), "the execution role reads that secret, and no other new one");
+
+    JsonNode dynamoDb = withStore("dynamodb").get("Resources");
+    assertFalse(dynamoDb.has("Database") || dynamoDb.has("DatabaseSecurityGroup"), "no database with DynamoDB");
+    assertEquals("dynamodb", template.at("/Parameters/Store/Default").asText());
+  }
+
+  @Test
+  void theTaskRoleGrantsExactlyTheServiceCallsOnItsOwnResources() {
+    assertEquals(new TreeSet<>(SERVICE_ACTIONS), grantedActions(withStore("dynamodb")));
+  }
+
 }

@@ -213,13 +213,16 @@ class FaultToleranceTest {
   void anSqsOutageUnderBulkLoadGivesFast503sAndLosesNothing() throws Exception {
     Scenario s = new Scenario("sqsdownbulk");
     ServiceProcess service = s.startService();
-    LoadClient.Run run = load.startBulk(s.port, "sqsdownbulk", 800, 25, 8, 40);
+    LoadClient.Run run = load.startBulk(s.port, "sqsdownbulk", 4000, 25, 8, 40);
     Poll.until(Duration.ofSeconds(60), "1000 products accepted", () -> run.accepted.size() >= 1000);
     sqsServer.kill();
     sqsServer.awaitExit(Duration.ofSeconds(10));
     Poll.until(Duration.ofSeconds(60), "40 bulk requests refused with 503", () -> run.unavailable.get() >= 40);
     sqsServer = startSqs();
     run.mark();
+    Poll.until(Duration.ofSeconds(60), "1000 products accepted after SQS came back",
+        () -> run.acceptedAfterMark.get() >= 1000);
+    run.stop();
     run.await(Duration.ofSeconds(120));
 
     s.verify(run.accepted, "bulk of 25: " + run.summary());
@@ -236,13 +239,17 @@ class FaultToleranceTest {
   void anSqsOutageGivesFast503sAndLosesNothing() throws Exception {
     Scenario s = new Scenario("sqsdown");
     ServiceProcess service = s.startService();
-    LoadClient.Run run = load.start(s.port, "sqsdown", 3000, 16, 200);
+    // paced, and going on until SQS is back and takes products again (however long its restart takes)
+    LoadClient.Run run = load.start(s.port, "sqsdown", 30_000, 16, 200);
     Poll.until(Duration.ofSeconds(60), "500 products accepted", () -> run.accepted.size() >= 500);
     sqsServer.kill();
     sqsServer.awaitExit(Duration.ofSeconds(10));
     Poll.until(Duration.ofSeconds(60), "200 requests refused with 503", () -> run.unavailable.get() >= 200);
     sqsServer = startSqs();
     run.mark();
+    Poll.until(Duration.ofSeconds(60), "200 products accepted after SQS came back",
+        () -> run.acceptedAfterMark.get() >= 200);
+    run.stop();
     run.await(Duration.ofSeconds(120));
 
     s.verify(run.accepted, run.summary());

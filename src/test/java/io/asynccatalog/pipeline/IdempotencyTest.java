@@ -6,10 +6,12 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,20 +27,25 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Client retries with an Idempotency-Key: the same id back, one product stored. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdempotencyTest {
   private static final String KEY = "Idempotency-Key";
 
-  @TempDir
-  static Path dir;
-  static RunningApp service;
+  RunningApp service;
+
+  /** Where products and keys are kept: the default store (DynamoDB) here; a subclass runs the same on PostgreSQL. */
+  UnaryOperator<JsonObject> store() {
+    return json -> json;
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    service = RunningApp.start("idempotency", dir, json -> json.put("CATALOG_IDEMPOTENCY_WINDOW_SECONDS", 2));
+  void start(@TempDir Path dir) throws Exception {
+    service = RunningApp.start("idempotency", dir,
+        json -> store().apply(json).put("CATALOG_IDEMPOTENCY_WINDOW_SECONDS", 2));
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     service.close();
   }
 

@@ -39,6 +39,31 @@ class ProductMessagesTest {
   }
 
   @Test
+  void aPackStatesSharedTimeAndTraceOnceAndAnEntryWithItsOwnKeepsThem() {
+    Product a = product("Shared");
+    Product b = new Product(ProductIds.next(), "Own", null, new BigDecimal("1"), "USD", null, null,
+        Instant.parse("2026-12-02T10:00:00Z"));
+    String other = "00-11111111111111111111111111111111-2222222222222222-01";
+    String createdAt = a.createdAt().toString();
+    String body = ProductMessages.pack(createdAt, TRACE, List.of(ProductMessages.coreEntry(a, false),
+        ProductMessages.withShared(ProductMessages.coreEntry(b, true), b.createdAt().toString(), other)));
+    assertEquals(2, body.split("\"createdAt\"", -1).length - 1, "the shared time once, the other entry's once: "
+        + body);
+    ProductMessages.Contents contents = ProductMessages.read(body, null);
+    assertEquals(List.of(new QueuedProduct(a, 0, TRACE, false), new QueuedProduct(b, 0, other, true)),
+        contents.products());
+    List<Product> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      many.add(new Product(ProductIds.next(), "Same request " + i, null, BigDecimal.ONE, "USD", null, null,
+          a.createdAt()));
+    }
+    int shared = ProductMessages.pack(createdAt, TRACE, many.stream().map(p -> ProductMessages.coreEntry(p, false))
+        .toList()).length();
+    int full = ProductMessages.pack(many.stream().map(p -> ProductMessages.packEntry(p, 0, TRACE)).toList()).length();
+    assertTrue(shared < full * 2 / 3, "a request's products share time and trace: " + shared + " bytes against " + full);
+  }
+
+  @Test
   void aOneProductMessageOfTheFirstFormatIsReadWithTheTraceOfItsAttribute() {
     Product a = product("Old");
     ProductMessages.Contents contents = ProductMessages.read(ProductJson.toMessage(a), TRACE);

@@ -39,6 +39,12 @@ public final class LoadClient implements AutoCloseable {
     /** Bulk requests answered 207: some products queued, some not. */
     public final AtomicInteger partial = new AtomicInteger();
     private volatile boolean marked;
+    private volatile boolean stopped;
+
+    /** Sends no further request (those under way are still answered and counted). */
+    public void stop() {
+      stopped = true;
+    }
     private Thread dispatcher;
 
     /** From now on, count accepted requests separately (e.g. after a dependency came back). */
@@ -73,7 +79,7 @@ public final class LoadClient implements AutoCloseable {
     run.dispatcher = new Thread(() -> {
       long interval = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
       long next = System.nanoTime();
-      for (int i = 0; i < total; i++) {
+      for (int i = 0; i < total && !run.stopped; i++) {
         if (interval > 0) {
           next += interval;
           java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime()); // pacing, not waiting
@@ -115,7 +121,7 @@ public final class LoadClient implements AutoCloseable {
     run.dispatcher = new Thread(() -> {
       long interval = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
       long next = System.nanoTime();
-      for (int r = 0; r < requests; r++) {
+      for (int r = 0; r < requests && !run.stopped; r++) {
         if (interval > 0) {
           next += interval;
           java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime()); // pacing, not waiting

@@ -39,6 +39,16 @@ public final class RunningApp implements AutoCloseable {
     return new RunningApp(CatalogApp.start(TestConfigs.config(json), environment, tracing));
   }
 
+  /** Overrides that keep products and keys in a new database of the shared PostgreSQL. */
+  public static UnaryOperator<JsonObject> onPostgres(String name) {
+    return json -> json.put("CATALOG_STORE", "postgres").put("CATALOG_POSTGRES_URL", SharedLocalPostgres.newDatabase(name));
+  }
+
+  /** The stored product, read through the service's own store (DynamoDB or PostgreSQL). */
+  public java.util.Optional<io.asynccatalog.domain.StoredProduct> stored(String id) {
+    return app.stores().products().get(id).await();
+  }
+
   public AwsClients aws() {
     return app.clients();
   }
@@ -64,7 +74,12 @@ public final class RunningApp implements AutoCloseable {
     Poll.until(Duration.ofSeconds(30), what, () -> messagesIn(resources().queueUrl()) == 0);
   }
 
+  /** Products in the store (DynamoDB table or PostgreSQL table). */
   public int itemCount() {
+    if (app.stores().pool() != null) {
+      return app.stores().pool().query("SELECT count(*) AS n FROM products").execute().await().iterator().next()
+          .getLong("n").intValue();
+    }
     int count = 0;
     Map<String, AttributeValue> start = null;
     do {

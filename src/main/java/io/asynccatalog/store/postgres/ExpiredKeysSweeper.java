@@ -1,0 +1,54 @@
+package io.asynccatalog.store.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * Deletes expired idempotency keys, a bounded number at a time, as DynamoDB's TTL does for its table. Every instance
+ * sweeps; deleting a row twice is harmless.
+ */
+public final class ExpiredKeysSweeper extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ExpiredKeysSweeper.class);
+  private static final String SWEEP = "DELETE FROM idempotency_keys WHERE key IN "
+      + "(SELECT key FROM idempotency_keys WHERE expires_at < $1 LIMIT $2)";
+  private static final int PER_SWEEP = 10_000;
+
+  private final Pool pool;
+  private final Duration every;
+  private long timer;
+
+  public ExpiredKeysSweeper(Pool pool, Duration every) {
+    this.pool = pool;
+    this.every = every;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(every.toMillis(), id -> sweep());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void sweep() {
+    pool.preparedQuery(SWEEP).execute(Tuple.of(Instant.now().atOffset(ZoneOffset.UTC), PER_SWEEP))
+        .onSuccess(rows -> {
+          if (rows.rowCount() > 0) {
+            LOG.debug("deleted {} expired idempotency key(s)", rows.rowCount());
+          }
+        })
+        .onFailure(error -> LOG.warn("sweeping expired idempotency keys failed: {}", error.toString()));
+  }
+}
