@@ -110,7 +110,9 @@ public final class CatalogApp implements AutoCloseable {
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
             .setRegistryName(registryName)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
-            .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE))
+            // pools by type and name: the PostgreSQL pool's size, waiting and acquire time apart from Vert.x's own
+            .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
+                Label.POOL_NAME))
             // Per-message event-bus meters cost a registry lookup on every product and say nothing that
             // catalog.products.* and the HTTP meters do not already say.
             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
@@ -175,6 +177,7 @@ public final class CatalogApp implements AutoCloseable {
       opened.close();
       throw new StartupException("PostgreSQL at " + postgres + " is not reachable: " + Dependencies.describe(e));
     }
+    metrics.postgresPool(postgres.poolSize());
     return opened;
   }
 

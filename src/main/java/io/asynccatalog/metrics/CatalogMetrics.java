@@ -106,6 +106,12 @@ public final class CatalogMetrics {
     }
   }
 
+  /** The PostgreSQL pool's configured size, beside Vert.x's own vertx_pool_* meters (in use, waiting, queue time). */
+  public void postgresPool(int maxSize) {
+    Gauge.builder("catalog.postgres.pool.size", () -> maxSize)
+        .description("Connections the PostgreSQL pool may open (CATALOG_POSTGRES_POOL_SIZE)").register(registry);
+  }
+
   public MeterRegistry registry() {
     return registry;
   }
