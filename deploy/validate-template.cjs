@@ -61,7 +61,44 @@ function walkIntrinsics(where, value) {
       }
     }
   }
+  if ('Fn::Sub' in value) checkSub(where, value['Fn::Sub']);
   for (const [k, v] of Object.entries(value)) walkIntrinsics(`${where}.${k}`, v);
+}
+
+// ${Name} must be a resource, parameter or pseudo parameter; ${Name.Attribute} an attribute of that resource
+function checkSub(where, sub) {
+  const text = Array.isArray(sub) ? sub[0] : sub;
+  const variables = Array.isArray(sub) ? Object.keys(sub[1] || {}) : [];
+  for (const match of String(text).matchAll(/\$\{([^}!]+)\}/g)) {
+    const [logical, attribute] = match[1].split(/\.(.*)/s);
+    if (variables.includes(match[1]) || logical.startsWith('AWS::')) continue;
+    if (attribute === undefined) {
+      if (!(logical in resources) && !(logical in parameters)) problems.push(`${where}: \${${logical}} names nothing`);
+      continue;
+    }
+    const target = resources[logical];
+    if (!target) { problems.push(`${where}: \${${match[1]}} on unknown resource ${logical}`); continue; }
+    const spec = db.lookup('resource', 'cloudFormationType', 'equals', target.Type);
+    if (spec.length === 1 && !(attribute in spec.only().attributes)) {
+      problems.push(`${where}: ${target.Type} has no attribute ${attribute}`);
+    }
+  }
+}
+
+// a dashboard body is JSON once its ${...} are substituted: every widget a metric widget with metrics
+function checkDashboard(logical, resource) {
+  const body = resource.Properties && resource.Properties.DashboardBody;
+  const text = body && body['Fn::Sub'] !== undefined ? body['Fn::Sub'] : body;
+  let parsed;
+  try { parsed = JSON.parse(String(text).replace(/\$\{[^}]+\}/g, 'x')); } catch (e) {
+    problems.push(`${logical}: the dashboard body is not JSON: ${e.message}`); return;
+  }
+  if (!Array.isArray(parsed.widgets) || parsed.widgets.length === 0) problems.push(`${logical}: no widgets`);
+  (parsed.widgets || []).forEach((w, i) => {
+    if (w.type !== 'metric' || !w.properties || !Array.isArray(w.properties.metrics) || !w.properties.metrics.length) {
+      problems.push(`${logical}: widget ${i} is not a metric widget with metrics`);
+    }
+  });
 }
 
 for (const [logical, resource] of Object.entries(resources)) {
@@ -69,6 +106,7 @@ for (const [logical, resource] of Object.entries(resources)) {
   if (found.length !== 1) { problems.push(`${logical}: unknown resource type ${resource.Type}`); continue; }
   checkObject(`${logical} (${resource.Type})`, resource.Properties || {}, found.only().properties, true);
   walkIntrinsics(logical, resource.Properties || {});
+  if (resource.Type === 'AWS::CloudWatch::Dashboard') checkDashboard(logical, resource);
 }
 walkIntrinsics('Outputs', template.Outputs || {});
 

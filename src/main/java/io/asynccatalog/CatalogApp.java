@@ -11,6 +11,7 @@ import io.asynccatalog.config.CatalogConfig;
 import io.asynccatalog.contract.ApiContract;
 import io.asynccatalog.domain.ProductBatchParser;
 import io.asynccatalog.domain.ProductRequestParser;
+import io.asynccatalog.clients.ClientLimiter;
 import io.asynccatalog.http.ApiKeys;
 import io.asynccatalog.http.HttpServices;
 import io.asynccatalog.http.HttpVerticle;
@@ -120,6 +121,7 @@ public final class CatalogApp implements AutoCloseable {
             // it a registry lookup per call, which the SDK's Netty client does not pay either
             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)));
     metrics = new CatalogMetrics(BackendRegistries.getNow(registryName));
+    metrics.clients(config.http().clients().names());
     this.registryName = registryName;
     Codecs.register(vertx.eventBus());
     clients = AwsClients.create(vertx, env, config.aws());
@@ -201,7 +203,9 @@ public final class CatalogApp implements AutoCloseable {
               config.resources().maxReceiveCount(), config.aws().callTimeout(), metrics),
           worker.consumerInstances(), ThreadingModel.EVENT_LOOP);
     }
-    deploy(() -> new EnqueueVerticle(queue, config.ingest(), metrics), config.ingest().instances(),
+    // with several clients, none may hold more than its share of the products waiting for SQS
+    boolean fairShares = config.http().clients().names().size() > 1;
+    deploy(() -> new EnqueueVerticle(queue, config.ingest(), fairShares, metrics), config.ingest().instances(),
         ThreadingModel.EVENT_LOOP);
     deployHttp(queue, store, reports);
   }
@@ -218,12 +222,13 @@ public final class CatalogApp implements AutoCloseable {
     CatalogConfig.HttpConfig http = config.http();
     CatalogConfig.HttpConfig listen = http.port() != 0 ? http : http.withPort(-1);
     DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout(), config.ingest().packing());
-    ApiKeys apiKeys = new ApiKeys(config.http().apiKeys().values());
+    ApiKeys apiKeys = new ApiKeys(http.clients());
+    ClientLimiter limiter = new ClientLimiter(http.clients().names(), http.rateLimits());
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
       HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(
           new IngestRoutes(vertx, parser, batchParser, keys, readiness, config.ingest().packing(),
-              config.ingest().timeout(), metrics, tracing),
+              config.ingest().timeout(), limiter, metrics, tracing),
           new ProductRoutes(store, reports, new Parameters(contract)),
           deadLetters, apiKeys, readiness, dependencies, contract, registryName), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);

@@ -2,8 +2,11 @@ package io.asynccatalog.bus;
 
 import java.util.List;
 
-/** Products of one request to put on the queue, in request order, each already in the form it travels in. */
-public record EnqueueRequest(List<Outgoing> products) {
+/**
+ * Products of one request to put on the queue, in request order, each already in the form it travels in, and the
+ * client that sent them (the publisher keeps each client to its share of the products waiting).
+ */
+public record EnqueueRequest(String client, List<Outgoing> products) {
   public EnqueueRequest {
     products = List.copyOf(products);
   }

@@ -1,5 +1,8 @@
 package io.asynccatalog.config;
 
+import io.asynccatalog.clients.ClientKeys;
+import io.asynccatalog.clients.RateLimits;
+
 import io.vertx.core.json.JsonObject;
 
 import io.asynccatalog.queue.SqsLimits;
@@ -51,16 +54,22 @@ public record CatalogConfig(
       r.problem("CATALOG_API_KEYS: API keys are required (CATALOG_AUTH=" + auth + (auth.equals("auto")
           ? " in AWS mode" : "") + ") but none is set; set CATALOG_API_KEYS, or CATALOG_AUTH=off");
     }
+    ClientKeys clients = keysRequired ? ClientKeys.parse(apiKeys, r::problem) : ClientKeys.off();
+    RateLimits limits = RateLimits.parse(r.integer("CATALOG_RATE_LIMIT_PER_SECOND", 0, 100_000_000),
+        r.integer("CATALOG_RATE_LIMIT_BURST", 0, 1_000_000_000), r.optionalString("CATALOG_RATE_LIMITS"),
+        clients.names(), r::problem);
     HttpConfig http = new HttpConfig(
         r.matching("CATALOG_HTTP_HOST", HOST, "a host name or address"),
         r.integer("CATALOG_HTTP_PORT", 0, 65535),
         orCores(r.integer("CATALOG_HTTP_INSTANCES", 0, 256), cores),
         r.integer("CATALOG_HTTP_MAX_BODY_BYTES", 256, 1 << 20),
         r.matching("CATALOG_DEFAULT_CURRENCY", CURRENCY, "a three-letter ISO 4217 code"),
-        new Secret(apiKeys),
+        clients,
+        limits,
         r.integer("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 100, 600_000),
         r.integer("CATALOG_BATCH_MAX_PRODUCTS", 1, 100_000),
-        r.integer("CATALOG_BATCH_MAX_BODY_BYTES", 1024, 256 << 20));
+        r.integer("CATALOG_BATCH_MAX_BODY_BYTES", 1024, 256 << 20),
+        r.integer("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", 1, 100_000));
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
         r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -159,10 +168,11 @@ public record CatalogConfig(
 
   /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
-                           Secret apiKeys, int requestTimeoutMs, int batchMaxProducts, int batchMaxBodyBytes) {
+                           ClientKeys clients, RateLimits rateLimits, int requestTimeoutMs, int batchMaxProducts,
+                           int batchMaxBodyBytes, int http2MaxConcurrentStreams) {
     public HttpConfig withPort(int newPort) {
-      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, apiKeys, requestTimeoutMs,
-          batchMaxProducts, batchMaxBodyBytes);
+      return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, clients, rateLimits,
+          requestTimeoutMs, batchMaxProducts, batchMaxBodyBytes, http2MaxConcurrentStreams);
     }
   }
 

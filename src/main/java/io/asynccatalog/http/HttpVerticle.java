@@ -4,6 +4,7 @@ import io.asynccatalog.config.CatalogConfig.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -39,7 +40,12 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS))
+    // HTTP/2 over cleartext, with prior knowledge or Upgrade: h2c, so that an ingestion client can multiplex its
+    // POSTs on one connection; each connection may have this many requests open at once
+    HttpServerOptions options = new HttpServerOptions().setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(true)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(config.http2MaxConcurrentStreams()));
+    server = vertx.createHttpServer(options)
         .requestHandler(router())
         .invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen(config.port(), config.host());
@@ -72,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
         .end(http.contract().yaml()));
     HealthRoutes.install(vertx, router, http.readiness(), http.dependencies());
+    DocsRoutes.install(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(http.registryName()));
     AdminRoutes.install(router, http.apiKeys(), http.deadLetters());
     installErrorHandlers(router, new AllowedMethods(http.contract()));
@@ -104,6 +111,9 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void installErrorHandlers(Router router, AllowedMethods allowed) {
+    // what the router itself refuses before any route runs: a path or query that cannot be decoded
+    router.errorHandler(400, ctx -> Problems.send(ctx, 400, "bad-request", "Bad Request",
+        "The request could not be decoded: check the percent-encoding of its path and query string."));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "not-found", "Not Found",
         "There is no resource at " + ctx.request().path() + "."));
     router.errorHandler(405, ctx -> {
@@ -114,6 +124,9 @@ public final class HttpVerticle extends VerticleBase {
       Problems.send(ctx, 405, "method-not-allowed", "Method Not Allowed",
           ctx.request().method() + " is not supported here" + (methods == null ? "." : "; use " + methods + "."));
     });
+    router.errorHandler(406, ctx -> Problems.send(ctx, 406, "not-acceptable", "Not Acceptable",
+        "This resource is available as " + (ctx.request().path().equals("/") ? "text/html or application/json"
+            : "its documented media type") + "; the Accept header allows neither."));
     router.errorHandler(408, ctx -> {
       ctx.response().putHeader("Connection", "close");
       Problems.send(ctx, 408, "request-timeout", "Request Timeout",

@@ -1,6 +1,8 @@
 package io.asynccatalog.http;
 
 import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.clients.ClientLimiter;
+import io.asynccatalog.clients.RateLimits;
 import io.asynccatalog.bus.EnqueueRequest;
 import io.asynccatalog.bus.EnqueueResult;
 import io.asynccatalog.domain.FieldError;
@@ -57,11 +59,12 @@ public final class IngestRoutes {
   private final boolean packing;
   private final CatalogMetrics metrics;
   private final Tracing tracing;
+  private final ClientLimiter limiter;
   private final DeliveryOptions enqueueOptions;
 
   public IngestRoutes(Vertx vertx, ProductRequestParser parser, ProductBatchParser batchParser, IdempotencyStore keys,
-                      Readiness readiness, boolean packing, Duration enqueueTimeout, CatalogMetrics metrics,
-                      Tracing tracing) {
+                      Readiness readiness, boolean packing, Duration enqueueTimeout, ClientLimiter limiter,
+                      CatalogMetrics metrics, Tracing tracing) {
     this.vertx = vertx;
     this.parser = parser;
     this.batchParser = batchParser;
@@ -70,13 +73,14 @@ public final class IngestRoutes {
     this.packing = packing;
     this.metrics = metrics;
     this.tracing = tracing;
+    this.limiter = limiter;
     // the publisher answers at its own deadline; the bus timeout is only a backstop behind it
     this.enqueueOptions = new DeliveryOptions().setSendTimeout(enqueueTimeout.toMillis() + 1000);
   }
 
   /** One request's products on their way to the queue. */
-  private record Intake(RoutingContext ctx, boolean bulk, List<Product> products, BitSet queuedBefore, String key,
-                        IdempotencyStore.Claim claim) {
+  private record Intake(RoutingContext ctx, String client, boolean bulk, List<Product> products, BitSet queuedBefore,
+                        String key, IdempotencyStore.Claim claim) {
     boolean replayed() {
       return claim != null && !claim.first();
     }
@@ -127,6 +131,10 @@ public final class IngestRoutes {
   }
 
   private void accept(RoutingContext ctx, boolean bulk, List<ProductDraft> drafts, String key, String requestHash) {
+    String client = ApiKeys.client(ctx);
+    if (!withinLimit(ctx, client, drafts.size())) {
+      return;
+    }
     // microseconds: what a PostgreSQL timestamptz keeps, so that both stores give back exactly what was accepted
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<String> ids = new ArrayList<>(drafts.size());
@@ -135,7 +143,7 @@ public final class IngestRoutes {
     }
     List<Product> products = assign(drafts, ids, now);
     if (key == null) {
-      enqueue(new Intake(ctx, bulk, products, new BitSet(), null, null));
+      enqueue(new Intake(ctx, client, bulk, products, new BitSet(), null, null));
       return;
     }
     keys.claim(key, requestHash, products).onComplete(result -> {
@@ -146,16 +154,50 @@ public final class IngestRoutes {
       }
       IdempotencyStore.Claim claim = result.result();
       if (claim.first()) {
-        enqueue(new Intake(ctx, bulk, products, new BitSet(), key, claim));
+        enqueue(new Intake(ctx, client, bulk, products, new BitSet(), key, claim));
       } else if (!claim.requestHash().equals(requestHash) || claim.ids().size() != drafts.size()) {
         Problems.send(ctx, 422, "idempotency-key-reused", "Idempotency-Key reused",
             "This Idempotency-Key was used with a different request body; use a new key for new products.");
       } else {
         // the same products under the ids they were given; what SQS took already is not sent again
         BitSet queued = claim.queued() == null ? new BitSet() : claim.queued();
-        enqueue(new Intake(ctx, bulk, assign(drafts, claim.ids(), claim.createdAt()), queued, key, claim));
+        enqueue(new Intake(ctx, client, bulk, assign(drafts, claim.ids(), claim.createdAt()), queued, key, claim));
       }
     });
+  }
+
+  /**
+   * Takes the request's products from the client's bucket, before anything is claimed or queued; over the limit,
+   * answers 429 with {@code Retry-After}. A valid request spends its products whatever becomes of them (as a
+   * gateway's throttle counts requests): the limit bounds the work a client can cause, 503s included. The
+   * RateLimit header fields go on every answer of a limited client.
+   */
+  private boolean withinLimit(RoutingContext ctx, String client, int products) {
+    ClientLimiter.Decision decision = limiter.take(client, products);
+    if (decision == null) {
+      return true;
+    }
+    ctx.response().putHeader("RateLimit-Policy", decision.policyHeader())
+        .putHeader("RateLimit", decision.stateHeader());
+    if (decision.allowed()) {
+      return true;
+    }
+    metrics.rateLimited(client, products);
+    RateLimits.Limit limit = decision.limit();
+    String unit = products == 1 ? " product" : " products";
+    if (decision.tooLarge()) {
+      Problems.send(ctx, 429, "rate-limit-burst-exceeded", "Too Many Requests",
+          "This request has " + products + unit + ", more than client '" + client + "' may send at once (a burst of "
+              + limit.burst() + " at " + limit.perSecond() + " products/s); send at most " + limit.burst()
+              + " per request. Nothing was queued.");
+      return false;
+    }
+    ctx.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+    Problems.send(ctx, 429, "rate-limited", "Too Many Requests",
+        "Client '" + client + "' may send " + limit.perSecond() + " products/s (bursts of " + limit.burst()
+            + "); this request of " + products + unit + " is over what is left (" + decision.remaining()
+            + "). Nothing was queued; retry after " + decision.retryAfterSeconds() + " s.");
+    return false;
   }
 
   private static List<Product> assign(List<ProductDraft> drafts, List<String> ids, Instant createdAt) {
@@ -182,7 +224,7 @@ public final class IngestRoutes {
       }
     }
     DeliveryOptions options = new DeliveryOptions(enqueueOptions);
-    vertx.eventBus().<EnqueueResult>request(Addresses.ENQUEUE, new EnqueueRequest(outgoing), options)
+    vertx.eventBus().<EnqueueResult>request(Addresses.ENQUEUE, new EnqueueRequest(intake.client(), outgoing), options)
         .onComplete(result -> {
           BitSet queued = (BitSet) intake.queuedBefore().clone();
           String failure = null;
@@ -204,8 +246,8 @@ public final class IngestRoutes {
           String only = total == 1 ? intake.products().get(0).id() : null;
           Tracing.end(span, only, accepted == total, accepted == total ? null : failure);
           journey(intake, queued, trace, requestId);
-          metrics.accepted(accepted);
-          metrics.refused(total - accepted);
+          metrics.accepted(intake.client(), accepted);
+          metrics.refused(intake.client(), total - accepted);
           String why = failure;
           boolean sqsRefused = refused;
           remember(intake, queued, sent.size()).onComplete(done -> {
@@ -246,7 +288,8 @@ public final class IngestRoutes {
       if (queued.get(i)) {
         JOURNEY.atInfo().addKeyValue("event", "accepted").addKeyValue("productId", intake.products().get(i).id())
             .addKeyValue("traceId", trace.traceId()).addKeyValue("spanId", trace.spanId())
-            .addKeyValue("requestId", requestId).addKeyValue("replayed", intake.replayed())
+            .addKeyValue("requestId", requestId).addKeyValue("client", intake.client())
+            .addKeyValue("replayed", intake.replayed())
             .log("product accepted");
       }
     }

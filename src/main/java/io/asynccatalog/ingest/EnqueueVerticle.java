@@ -37,6 +37,8 @@ import java.util.Objects;
  * several calls in flight. A request is answered only once SQS has acknowledged or refused the message of each of
  * its products, so an HTTP 202 always means durably queued. Products waiting here are bounded; beyond the bound a
  * request fails fast with {@link Addresses#OVERLOADED}, and a product still waiting at its deadline is not sent.
+ * With {@code fairShares} (several clients), a client that has products waiting may not go beyond its share of the
+ * bound, 1/(k+2) with k other clients waiting: however hard one client pushes, room is left for the others.
  */
 public final class EnqueueVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EnqueueVerticle.class);
@@ -44,6 +46,10 @@ public final class EnqueueVerticle extends VerticleBase {
   private final ProductQueue queue;
   private final IngestConfig config;
   private final CatalogMetrics metrics;
+  private final boolean fairShares;
+  /** Products waiting per client, and how many clients have some (fair shares only). */
+  private final java.util.HashMap<String, int[]> waitingByClient = new java.util.HashMap<>();
+  private int clientsWaiting;
   /** Products in one full call, and their bytes: waiting for more than that is pointless. */
   private final int callProducts;
   private final int callBytes;
@@ -54,9 +60,10 @@ public final class EnqueueVerticle extends VerticleBase {
   private long lingerTimer = -1;
   private Promise<Void> drained;
 
-  public EnqueueVerticle(ProductQueue queue, IngestConfig config, CatalogMetrics metrics) {
+  public EnqueueVerticle(ProductQueue queue, IngestConfig config, boolean fairShares, CatalogMetrics metrics) {
     this.queue = queue;
     this.config = config;
+    this.fairShares = fairShares;
     this.metrics = metrics;
     int messages = config.batching() ? SqsLimits.MAX_BATCH_ENTRIES : 1;
     this.callProducts = messages * (config.packing() ? config.packMaxProducts() : 1);
@@ -68,13 +75,16 @@ public final class EnqueueVerticle extends VerticleBase {
   /** The products of one request and their fate, answered when the last one is settled. */
   private static final class Submission {
     final Message<EnqueueRequest> request;
+    /** The client's count of waiting products (fair shares), or null. */
+    final int[] clientWaiting;
     final BitSet accepted = new BitSet();
     int open;
     String failure;
     boolean refused;
 
-    Submission(Message<EnqueueRequest> request) {
+    Submission(Message<EnqueueRequest> request, int[] clientWaiting) {
       this.request = request;
+      this.clientWaiting = clientWaiting;
       this.open = request.body().products().size();
     }
 
@@ -119,7 +129,21 @@ public final class EnqueueVerticle extends VerticleBase {
       request.fail(Addresses.OVERLOADED, "the ingest queue is full");
       return;
     }
-    Submission submission = new Submission(request);
+    int[] clientWaiting = null;
+    if (fairShares) {
+      clientWaiting = waitingByClient.computeIfAbsent(request.body().client(), c -> new int[1]);
+      int others = clientsWaiting - (clientWaiting[0] > 0 ? 1 : 0);
+      // a client with nothing waiting always gets in (within the bound above): a large request is not starved
+      if (clientWaiting[0] > 0 && clientWaiting[0] + products.size() > config.maxPending() / (others + 2)) {
+        request.fail(Addresses.OVERLOADED, "this client's share of the ingest queue is full");
+        return;
+      }
+      if (clientWaiting[0] == 0) {
+        clientsWaiting++;
+      }
+      clientWaiting[0] += products.size();
+    }
+    Submission submission = new Submission(request, clientWaiting);
     long now = System.nanoTime();
     for (int i = 0; i < products.size(); i++) {
       waiting.add(new Entry(submission, i, products.get(i), now));
@@ -236,6 +260,10 @@ public final class EnqueueVerticle extends VerticleBase {
   private Entry take() {
     Entry entry = waiting.poll();
     waitingBytes -= entry.product().bytes();
+    int[] clientWaiting = entry.owner().clientWaiting;
+    if (clientWaiting != null && --clientWaiting[0] == 0) {
+      clientsWaiting--;
+    }
     return entry;
   }
 

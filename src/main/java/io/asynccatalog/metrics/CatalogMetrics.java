@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CatalogMetrics {
   private final MeterRegistry registry;
-  private final Counter accepted;
-  private final Counter refused;
+  /** Per client (a bounded set: the configured names, or anonymous): products accepted, refused, rate-limited. */
+  private final java.util.Map<String, ClientMeters> clients = new java.util.concurrent.ConcurrentHashMap<>();
   private final DistributionSummary enqueueBatchSize;
   private final DistributionSummary packSize;
   private final Counter productsReceived;
@@ -42,9 +42,6 @@ public final class CatalogMetrics {
 
   public CatalogMetrics(MeterRegistry registry) {
     this.registry = registry;
-    accepted = Counter.builder("catalog.products.accepted").description("Products answered 202").register(registry);
-    refused = Counter.builder("catalog.products.refused").description("Products answered 503 by the publisher")
-        .register(registry);
     enqueueBatchSize = DistributionSummary.builder("catalog.enqueue.batch.size")
         .description("Products per SQS send call").publishPercentiles(0.5).register(registry);
     packSize = DistributionSummary.builder("catalog.enqueue.pack.size")
@@ -116,12 +113,34 @@ public final class CatalogMetrics {
     return registry;
   }
 
-  public void accepted(int products) {
-    accepted.increment(products);
+  private record ClientMeters(Counter accepted, Counter refused, Counter limited) {}
+
+  /** Registers every client's meters at 0, so that each series exists before its first product. */
+  public void clients(java.util.List<String> names) {
+    names.forEach(this::client);
   }
 
-  public void refused(int products) {
-    refused.increment(products);
+  private ClientMeters client(String name) {
+    ClientMeters meters = clients.get(name);
+    return meters != null ? meters : clients.computeIfAbsent(name, n -> new ClientMeters(
+        Counter.builder("catalog.products.accepted").tag("client", n).description("Products answered 202")
+            .register(registry),
+        Counter.builder("catalog.products.refused").tag("client", n)
+            .description("Products valid but not queued (503, or 500 when SQS refused them)").register(registry),
+        Counter.builder("catalog.products.rate.limited").tag("client", n)
+            .description("Products of requests answered 429: over the client's rate limit").register(registry)));
+  }
+
+  public void accepted(String client, int products) {
+    client(client).accepted().increment(products);
+  }
+
+  public void refused(String client, int products) {
+    client(client).refused().increment(products);
+  }
+
+  public void rateLimited(String client, int products) {
+    client(client).limited().increment(products);
   }
 
   public void enqueueCall(int products, int messages, long nanos) {

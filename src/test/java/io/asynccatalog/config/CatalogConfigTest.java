@@ -1,9 +1,14 @@
 package io.asynccatalog.config;
 
+import io.asynccatalog.clients.ClientKeys;
+import io.asynccatalog.clients.RateLimits;
+
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,11 +44,67 @@ class CatalogConfigTest {
     JsonObject aws = ConfigLoader.defaults().put("CATALOG_MODE", "aws");
     ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(aws));
     assertTrue(e.getMessage().contains("CATALOG_API_KEYS"), e.getMessage());
-    assertTrue(CatalogConfig.from(aws.copy().put("CATALOG_AUTH", "off")).http().apiKeys().values().isEmpty());
+    ClientKeys off = CatalogConfig.from(aws.copy().put("CATALOG_AUTH", "off")).http().clients();
+    assertFalse(off.enabled());
+    assertEquals(List.of(ClientKeys.ANONYMOUS), off.names());
     CatalogConfig keyed = CatalogConfig.from(aws.copy().put("CATALOG_API_KEYS", " secret-one , secret-two "));
-    assertEquals(java.util.List.of("secret-one", "secret-two"), keyed.http().apiKeys().values());
+    assertEquals(ClientKeys.DEFAULT, keyed.http().clients().clientOf("secret-one"), "plain keys keep working");
+    assertEquals(ClientKeys.DEFAULT, keyed.http().clients().clientOf("secret-two"));
+    assertNull(keyed.http().clients().clientOf("secret-three"));
     assertFalse(keyed.toString().contains("secret-one"), "configuration printouts hide the keys");
-    assertTrue(CatalogConfig.from(ConfigLoader.defaults()).http().apiKeys().values().isEmpty(), "local mode: open");
+    assertFalse(CatalogConfig.from(ConfigLoader.defaults()).http().clients().enabled(), "local mode: open");
+  }
+
+  @Test
+  void namedHashedAndRotatedKeysNameTheirClientAndNoPrintoutShowsAKeyOrDigest() {
+    String digest = ClientKeys.digestOf("shop-key-2026");
+    CatalogConfig config = CatalogConfig.from(ConfigLoader.defaults().put("CATALOG_AUTH", "required")
+        .put("CATALOG_API_KEYS", "importer:imp-old,importer:imp-new,shop:sha256:" + digest.toUpperCase()
+            + ",legacy-plain-key"));
+    ClientKeys clients = config.http().clients();
+    assertEquals(List.of("importer", "shop", ClientKeys.DEFAULT), clients.names());
+    assertEquals("importer", clients.clientOf("imp-old"), "both keys of a rotation work");
+    assertEquals("importer", clients.clientOf("imp-new"));
+    assertEquals("shop", clients.clientOf("shop-key-2026"), "a key configured by its digest");
+    assertNull(clients.clientOf("sha256:" + digest), "the digest itself is not a key");
+    assertNull(clients.clientOf(digest));
+    assertEquals(ClientKeys.DEFAULT, clients.clientOf("legacy-plain-key"));
+    assertNull(clients.clientOf("importer:imp-old"), "the name is not part of the key");
+    String printed = config.toString();
+    for (String secret : List.of("imp-old", "imp-new", "shop-key-2026", digest, digest.toUpperCase(), "legacy-plain")) {
+      assertFalse(printed.contains(secret), printed);
+    }
+  }
+
+  @Test
+  void badKeyEntriesAreReportedByPositionNeverByContent() {
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(ConfigLoader.defaults()
+        .put("CATALOG_AUTH", "required")
+        .put("CATALOG_API_KEYS", "ok:fine,bad name:secret-x,shop:sha256:abc123,anonymous:secret-y,empty:")));
+    String message = e.getMessage();
+    assertTrue(message.contains("entry 2 of 5: the client name"), message);
+    assertTrue(message.contains("entry 3 of 5: after 'sha256:' come the key's SHA-256 digest"), message);
+    assertTrue(message.contains("entry 4 of 5: 'anonymous' is reserved"), message);
+    assertTrue(message.contains("entry 5 of 5: the key is empty"), message);
+    assertFalse(message.contains("secret-x") || message.contains("secret-y") || message.contains("abc123"), message);
+  }
+
+  @Test
+  void rateLimitsHaveADefaultAndPerClientOverridesForClientsThatExist() {
+    JsonObject json = ConfigLoader.defaults().put("CATALOG_AUTH", "required")
+        .put("CATALOG_API_KEYS", "importer:k1,shop:k2,batch:k3")
+        .put("CATALOG_RATE_LIMIT_PER_SECOND", "100")
+        .put("CATALOG_RATE_LIMITS", "importer=5000/20000, batch=0");
+    RateLimits limits = CatalogConfig.from(json).http().rateLimits();
+    assertEquals(new RateLimits.Limit(5000, 20000), limits.of("importer"));
+    assertEquals(new RateLimits.Limit(100, 100), limits.of("shop"), "a burst of 0 is one second of the rate");
+    assertTrue(limits.of("batch").unlimited(), "0 exempts a client from the default");
+    assertTrue(RateLimits.none().of("anyone").unlimited(), "no limit by default");
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(json.copy()
+        .put("CATALOG_RATE_LIMITS", "importer=fast,nobody=10,shop=10/20,shop=5")));
+    assertTrue(e.getMessage().contains("'importer=fast' is not name=products-per-second[/burst]"), e.getMessage());
+    assertTrue(e.getMessage().contains("there is no client 'nobody'"), e.getMessage());
+    assertTrue(e.getMessage().contains("client 'shop' is given twice"), e.getMessage());
   }
 
   @Test

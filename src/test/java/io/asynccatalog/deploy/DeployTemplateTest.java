@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -52,6 +53,21 @@ class DeployTemplateTest {
     assertEquals("AES256", resources.at("/ReportBucket/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0"
         + "/ServerSideEncryptionByDefault/SSEAlgorithm").asText());
     assertEquals("/health/ready", resources.at("/TargetGroup/Properties/HealthCheckPath").asText());
+  }
+
+  @Test
+  void theDashboardShowsTheQueueTheDeadLettersTheLoadBalancerAndTheTasks() throws Exception {
+    String body = template.at("/Resources/Dashboard/Properties/DashboardBody/Fn::Sub").asText();
+    JsonNode widgets = new ObjectMapper().readTree(body.replaceAll("\\$\\{[^}]+}", "x")).get("widgets");
+    Set<String> shown = new java.util.HashSet<>();
+    widgets.forEach(w -> w.at("/properties/metrics").forEach(m -> shown.add(m.get(0).asText() + " " + m.get(1).asText())));
+    for (String metric : List.of("AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateAgeOfOldestMessage",
+        "AWS/ApplicationELB RequestCount", "AWS/ApplicationELB HTTPCode_Target_5XX_Count",
+        "AWS/ApplicationELB TargetResponseTime", "AWS/ECS CPUUtilization", "AWS/ECS MemoryUtilization",
+        "ECS/ContainerInsights RunningTaskCount")) {
+      assertTrue(shown.contains(metric), metric + " is on the dashboard: " + shown);
+    }
+    assertTrue(body.contains("${ProductDeadLetterQueue.QueueName}"), "the dead-letter queue's depth too");
   }
 
   @Test

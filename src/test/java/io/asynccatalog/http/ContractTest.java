@@ -42,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ContractTest {
   private static final String KEY = "contract-key";
+  private static final String LIMITED = "metered";
+  private static final String LIMITED_KEY = "metered-key";
   private static final String BASE = "https://contract.test/openapi.json";
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
@@ -65,7 +67,8 @@ class ContractTest {
     AwsEnvironment env = AwsEnvironment.local(URI.create("http://127.0.0.1:" + sqsFaults.port()),
         URI.create("http://127.0.0.1:" + dynamoDb.port()), servers.s3Endpoint());
     service = RunningApp.start("contract", dir, env, json -> json
-        .put("CATALOG_AUTH", "required").put("CATALOG_API_KEYS", KEY)
+        .put("CATALOG_AUTH", "required").put("CATALOG_API_KEYS", KEY + "," + LIMITED + ":" + LIMITED_KEY)
+        .put("CATALOG_RATE_LIMITS", LIMITED + "=1/2")
         .put("CATALOG_HTTP_MAX_BODY_BYTES", 1024)
         .put("CATALOG_BATCH_MAX_BODY_BYTES", 2048)
         .put("CATALOG_PACK_MAX_PRODUCTS", 1) // each product its own message: SQS can take some and not others
@@ -138,6 +141,56 @@ class ContractTest {
     return response;
   }
 
+  /** A client limited to a burst of 2 products: the third is answered 429, and a batch of 3 can never fit. */
+  private static void expectRateLimits(String json, String product) throws Exception {
+    HttpResponse<String> first = expect("/products", "post", 202, "/products", json, product, LIMITED_KEY);
+    assertEquals("\"products\";q=2;w=2", first.headers().firstValue("RateLimit-Policy").orElse(null));
+    assertEquals("\"products\";r=1;t=1", first.headers().firstValue("RateLimit").orElse(null));
+    HttpResponse<String> limited = null;
+    for (int i = 0; i < 3 && (limited == null || limited.statusCode() != 429); i++) {
+      limited = call("POST", "/products", json, product, LIMITED_KEY); // 1 product/s may refill one meanwhile
+    }
+    assertEquals(429, limited.statusCode(), limited.body());
+    expect429(limited, "/products");
+    assertTrue(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+    String three = "{\"products\":[" + product + "," + product + "," + product + "]}";
+    HttpResponse<String> tooLarge = call("POST", "/products/batch", json, three, LIMITED_KEY);
+    expect429(tooLarge, "/products/batch");
+    assertTrue(new JsonObject(tooLarge.body()).getString("type").endsWith(":rate-limit-burst-exceeded"));
+    assertTrue(tooLarge.headers().firstValue("Retry-After").isEmpty(), "waiting cannot help: no Retry-After");
+  }
+
+  /** GET / as HTML by default and as JSON when asked, 406 for anything else; GET /docs, the Swagger UI page. */
+  private static void expectPagesForPeople() throws Exception {
+    assertTrue(expect("/", "get", 200, "/", null, null, null).body().contains("href=\"/docs\""));
+    HttpResponse<String> json = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + service.app.httpPort() + "/")).header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, json.statusCode());
+    assertTrue(json.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    OutputUnit home = schemas.validator(BASE + "#/components/schemas/Home").validate(new JsonObject(json.body()));
+    assertTrue(home.getValid(), home.getErrors() + "\n" + json.body());
+    HttpResponse<String> xml = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + service.app.httpPort() + "/")).header("Accept", "application/xml").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(406, xml.statusCode(), xml.body());
+    assertTrue(xml.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    covered.add("/ get 406");
+    String page = expect("/docs", "get", 200, "/docs", null, null, null).body();
+    assertTrue(page.contains("swagger-ui-bundle.js"), page);
+    HttpResponse<String> bundle = call("GET", "/docs/assets/swagger-ui-bundle.js", null, null, null);
+    assertEquals(200, bundle.statusCode(), "the Swagger UI bundle is served from the jar");
+    assertTrue(bundle.body().length() > 100_000);
+  }
+
+  private static void expect429(HttpResponse<String> response, String template) {
+    assertEquals(429, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    OutputUnit result = schemas.validator(BASE + "#/components/schemas/Problem").validate(new JsonObject(response.body()));
+    assertTrue(result.getValid(), result.getErrors() + "\n" + response.body());
+    assertTrue(response.headers().firstValue("RateLimit-Policy").isPresent());
+    assertTrue(response.headers().firstValue("RateLimit").isPresent());
+    covered.add(template + " post 429");
+  }
+
   private static JsonObject resolve(JsonObject response) {
     String ref = response.getString("$ref");
     if (ref == null) {
@@ -165,6 +218,8 @@ class ContractTest {
     expect("/products", "post", 401, "/products", json, product, null);
     expect("/products", "post", 413, "/products", json, "{\"name\":\"" + "x".repeat(2000) + "\",\"price\":1}", KEY);
     expect("/products", "post", 415, "/products", "text/plain", product, KEY);
+    expectRateLimits(json, product);
+    expectPagesForPeople();
     HttpRequest keyed = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort() + "/products"))
         .header("Content-Type", json).header("X-API-Key", KEY).header("Idempotency-Key", "contract-422")
         .POST(HttpRequest.BodyPublishers.ofString(product)).build();

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /** A plain blocking HTTP client for tests that run on the test thread, not on Vert.x. */
 public final class Http {
@@ -63,11 +64,25 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
-  /** One unlabelled meter's value from the service's /metrics (Prometheus text), e.g. catalog_products_stored_total. */
+  /**
+   * A meter's value from the service's /metrics (Prometheus text), e.g. catalog_products_stored_total: the sum of its
+   * series when it has labels (catalog_products_accepted_total{client=...}).
+   */
   public double meter(String name) {
-    return get("/metrics").body().lines().filter(l -> l.startsWith(name + " "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
-        .orElseThrow(() -> new AssertionError("no meter " + name));
+    List<Double> values = get("/metrics").body().lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).toList();
+    if (values.isEmpty()) {
+      throw new AssertionError("no meter " + name);
+    }
+    return values.stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /** One series of a labelled meter, e.g. meter("catalog_products_accepted_total", "client", "shop"); 0 if absent. */
+  public double meter(String name, String label, String value) {
+    String series = name + "{" + label + "=\"" + value + "\"} ";
+    return get("/metrics").body().lines().filter(l -> l.startsWith(series))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length()).trim())).findFirst().orElse(0);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
