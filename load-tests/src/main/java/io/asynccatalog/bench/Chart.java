@@ -20,12 +20,14 @@ import java.util.Properties;
  */
 public final class Chart {
   private static final String[] MODES = {"per_product", "batched", "naive", "packed", "packed_batched", "bulk",
-      "bulk_batched"};
+      "bulk_batched", "postgres_packed", "postgres_packed_batched", "postgres_bulk", "postgres_bulk_batched"};
   private static final String[] LABELS = {"1 per message, per-product", "1 per message, batched", "naive",
       "single POSTs packed, per-product", "single POSTs packed, batched", "bulk of 100, per-product",
-      "bulk of 100, batched"};
+      "bulk of 100, batched", "PostgreSQL: single packed, per-product", "PostgreSQL: single packed, batched",
+      "PostgreSQL: bulk of 100, per-product", "PostgreSQL: bulk of 100, batched"};
   private static final Color[] COLORS = {new Color(0x85C1E9), new Color(0x82E0AA), new Color(0xAAB7B8),
-      new Color(0x2E86C1), new Color(0x28B463), new Color(0x1B4F72), new Color(0x186A3B)};
+      new Color(0x2E86C1), new Color(0x28B463), new Color(0x1B4F72), new Color(0x186A3B), new Color(0xF0B27A),
+      new Color(0xE59866), new Color(0xBA4A00), new Color(0x873600)};
 
   private Chart() {}
 
@@ -47,14 +49,18 @@ public final class Chart {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString("AsyncCatalog end to end, " + results.getProperty("date") + ", " + results.getProperty("cores")
         + " cores shared by the load tool, the service and the local AWS-compatible servers", 20, 28);
-    panel(g, results, "_sustained_rate", "_ceiling", "stored / s, sustained (dashed: local ceiling; log)", 20);
-    panel(g, results, "_cpu_us", null, "service CPU µs / product, end to end", 420);
-    panel(g, results, "_sustained_post_p99_ms", null, "POST p99 ms at the sustained rate", 820);
-    panel(g, results, "_sustained_lag_p99_ms", null, "accept→stored p99 ms at the sustained rate", 1220);
+    // the modes this run measured, in this order
+    int[] shown = java.util.stream.IntStream.range(0, MODES.length)
+        .filter(i -> !results.getProperty(MODES[i] + "_rate", "").isBlank()).toArray();
+    panel(g, results, shown, "_sustained_rate", "_ceiling", "stored / s, sustained (dashed: local ceiling; log)", 20);
+    panel(g, results, shown, "_cpu_us", null, "service CPU µs / product, end to end", 420);
+    panel(g, results, shown, "_sustained_post_p99_ms", null, "POST p99 ms at the sustained rate", 820);
+    panel(g, results, shown, "_sustained_lag_p99_ms", null, "accept→stored p99 ms at the sustained rate", 1220);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    for (int i = 0; i < MODES.length; i++) {
-      int x = 20 + (i % 4) * 390;
-      int y = 430 + (i / 4) * 26;
+    for (int n = 0; n < shown.length; n++) {
+      int i = shown[n];
+      int x = 20 + (n % 4) * 390;
+      int y = 430 + (n / 4) * 26;
       g.setColor(COLORS[i]);
       g.fillRect(x, y, 16, 16);
       g.setColor(Color.DARK_GRAY);
@@ -67,30 +73,33 @@ public final class Chart {
   }
 
   /** One bar per mode; with a ceiling suffix, each bar also gets a dashed outline at that figure (0 if absent). */
-  private static void panel(Graphics2D g, Properties results, String suffix, String ceilingSuffix, String title,
-                            int left) {
+  private static void panel(Graphics2D g, Properties results, int[] shown, String suffix, String ceilingSuffix,
+                            String title, int left) {
     double[] values = new double[MODES.length];
     double[] ceilings = new double[MODES.length];
     double max = 1;
-    for (int i = 0; i < MODES.length; i++) {
-      values[i] = Double.parseDouble(results.getProperty(MODES[i] + suffix, "0"));
+    for (int i : shown) {
+      values[i] = number(results.getProperty(MODES[i] + suffix));
       if (ceilingSuffix != null) {
-        ceilings[i] = Double.parseDouble(results.getProperty(MODES[i] + ceilingSuffix, "0"));
+        ceilings[i] = number(results.getProperty(MODES[i] + ceilingSuffix));
       }
       max = Math.max(max, Math.max(values[i], ceilings[i]));
     }
     int top = 95;
     int plotHeight = 290;
-    int barWidth = 40;
+    int slot = Math.min(50, 350 / Math.max(1, shown.length));
+    int barWidth = slot - 8;
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
     g.setColor(Color.DARK_GRAY);
     g.drawString(title, left, top - 30);
     g.setStroke(new BasicStroke(1));
     g.drawLine(left, top + plotHeight, left + 360, top + plotHeight);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    for (int i = 0; i < MODES.length; i++) {
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, shown.length > 7 ? 11 : 13));
+    for (int n = 0; n < shown.length; n++) {
+      int i = shown[n];
       int barHeight = height(plotHeight, values[i], max);
-      int x = left + 10 + i * (barWidth + 10);
+      int x = left + 10 + n * slot;
       g.setColor(COLORS[i]);
       g.fillRect(x, top + plotHeight - barHeight, barWidth, barHeight);
       g.setColor(Color.DARK_GRAY);
@@ -105,6 +114,15 @@ public final class Chart {
           g.drawString(String.format("%.0f", ceilings[i]), x + 2, top + plotHeight - ceilingHeight - 6);
         }
       }
+    }
+  }
+
+  /** A figure of the results, 0 when absent or not a number ("-" where a mode had no backlog, say). */
+  private static double number(String value) {
+    try {
+      return value == null || value.isBlank() ? 0 : Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 
