@@ -46,11 +46,6 @@ public record RateLimits(Limit defaults, Map<String, Limit> overrides) {
     return overrides.getOrDefault(client, defaults);
   }
 
-  /** Whether any client is limited. */
-  public boolean any(Collection<String> clients) {
-    return clients.stream().anyMatch(c -> !of(c).unlimited());
-  }
-
   /** Reads the overrides; names must be clients that exist ({@code clients}), each bad entry goes to {@code problems}. */
   public static RateLimits parse(long perSecond, long burst, String overrides, Collection<String> clients,
                                  Consumer<String> problems) {

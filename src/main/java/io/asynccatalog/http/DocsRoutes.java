@@ -7,6 +7,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
@@ -38,17 +39,13 @@ final class DocsRoutes {
 
   /** The version of the Swagger UI webjar on the class path, from its Maven properties. */
   static String swaggerUiVersion() {
-    try (InputStream in = DocsRoutes.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("the Swagger UI webjar is missing from the class path");
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version");
+    Properties properties = new Properties();
+    try {
+      properties.load(new StringReader(resource("META-INF/maven/org.webjars/swagger-ui/pom.properties").toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return properties.getProperty("version");
   }
 
   private static Buffer resource(String name) {
