@@ -35,6 +35,7 @@ import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.Tracing;
 import io.asynccatalog.worker.ConsumerVerticle;
 import io.asynccatalog.worker.SaverVerticle;
+import io.asynccatalog.worker.StoreGate;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -51,6 +52,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -199,7 +201,9 @@ public final class CatalogApp implements AutoCloseable {
     deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {
       Duration visibility = Duration.ofSeconds(config.resources().visibilityTimeoutSeconds());
-      deploy(() -> new ConsumerVerticle(queue, dependencies, worker, visibility,
+      StoreGate gate = new StoreGate(List.of(new StoreGate.Check(dependencies.store(), store::probe),
+          new StoreGate.Check(dependencies.s3(), reports::probe)));
+      deploy(() -> new ConsumerVerticle(queue, gate, worker, visibility,
               config.resources().maxReceiveCount(), config.aws().callTimeout(), metrics),
           worker.consumerInstances(), ThreadingModel.EVENT_LOOP);
     }

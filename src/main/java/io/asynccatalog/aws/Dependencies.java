@@ -2,7 +2,6 @@ package io.asynccatalog.aws;
 
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * failures (no connection, timeouts, 5xx, throttling; for PostgreSQL, connection and server-availability errors); a
  * refused request (a 4xx such as a failed condition, a bad row) says nothing about the dependency's health.
  * An open breaker fails calls at once, so clients get a fast 503 instead of waiting for timeouts, and consumers stop
- * receiving work they could not store.
+ * receiving work they could not store (see {@code StoreGate}).
  */
 public final class Dependencies {
   private static final Logger LOG = LoggerFactory.getLogger(Dependencies.class);
@@ -101,11 +100,6 @@ public final class Dependencies {
 
   public List<CircuitBreaker> all() {
     return List.of(sqs, store, s3);
-  }
-
-  /** Whether products can be stored now: neither the store nor the bucket is known to be down. */
-  public boolean storeAvailable() {
-    return store.state() != CircuitBreakerState.OPEN && s3.state() != CircuitBreakerState.OPEN;
   }
 
   public void close() {

@@ -36,6 +36,17 @@ public interface ProductStore {
   /** Up to {@code limit} products after {@code afterId} (null: from the start), in the store's order. */
   Future<Page> page(int limit, String afterId);
 
+  /** An id no product is given (ids are UUIDv7, never the nil UUID): what {@link #probe()} reads. */
+  String PROBE_ID = "00000000-0000-0000-0000-000000000000";
+
+  /**
+   * A cheap read through the store's circuit breaker (one key, through the same connections as the writes), by which
+   * a half-open breaker learns whether the store is back before any product is tried on it.
+   */
+  default Future<Void> probe() {
+    return get(PROBE_ID).mapEmpty();
+  }
+
   /** The name of the dependency, as health checks and metrics show it. */
   String dependency();
 }

@@ -65,6 +65,11 @@ public final class ReportBucket {
         .recover(error -> isMissing(error) ? Future.succeededFuture(false) : Future.failedFuture(error)));
   }
 
+  /** HeadBucket through the breaker: whether the bucket is reachable, before any report is tried on it. */
+  public Future<Void> probe() {
+    return breaker.<Void>execute(() -> AwsFutures.bridge(s3.headBucket(b -> b.bucket(bucket))).mapEmpty());
+  }
+
   private static boolean isMissing(Throwable error) {
     Throwable cause = Dependencies.unwrap(error);
     return cause instanceof NoSuchKeyException

@@ -1,6 +1,5 @@
 package io.asynccatalog.worker;
 
-import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
@@ -35,8 +34,8 @@ import java.util.Set;
  * ({@link Settler}): deleted once every product in it is stored or handed on. A message that is not a product at
  * all goes to the dead-letter queue at once. While a group is being stored its visibility is extended, so a slow
  * store never lets a second consumer take the same messages. A poller receives only while fewer than
- * {@code maxInFlightPerConsumer} products are being stored and the store and bucket are not known to be down
- * (receiving then would only burn receive counts).
+ * {@code maxInFlightPerConsumer} products are being stored and the store and bucket both work ({@link StoreGate}:
+ * receiving during an outage would use up the tries that send a message to the dead-letter queue).
  *
  * <p>Calls per product: without a backlog, every waiting long poll takes the next message alone, so a poller whose
  * receive came back part full pauses {@code receivePauseMs} before the next (several messages gather in SQS), and
@@ -49,7 +48,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private static final long PAUSED_CHECK_MS = 500;
 
   private final ProductQueue queue;
-  private final Dependencies dependencies;
+  private final StoreGate gate;
   private final WorkerConfig config;
   private final Duration visibility;
   private final Duration callTimeout;
@@ -66,11 +65,11 @@ public final class ConsumerVerticle extends VerticleBase {
   private boolean running;
   private Promise<Void> stopped;
 
-  public ConsumerVerticle(ProductQueue queue, Dependencies dependencies, WorkerConfig config, Duration visibility,
+  public ConsumerVerticle(ProductQueue queue, StoreGate gate, WorkerConfig config, Duration visibility,
                           int maxReceiveCount, Duration callTimeout, CatalogMetrics metrics) {
     this.metrics = metrics;
     this.queue = queue;
-    this.dependencies = dependencies;
+    this.gate = gate;
     this.config = config;
     this.visibility = visibility;
     this.callTimeout = callTimeout;
@@ -109,8 +108,9 @@ public final class ConsumerVerticle extends VerticleBase {
       parkedPollers++; // resumed by finish() when work completes
       return;
     }
-    if (!dependencies.storeAvailable()) {
-      vertx.setTimer(PAUSED_CHECK_MS, id -> poll()); // leave the messages in SQS until the store is back
+    if (!gate.open()) {
+      gate.probe(); // the store is tried with a cheap read, never with products: each receive uses up a try
+      vertx.setTimer(PAUSED_CHECK_MS, id -> poll()); // the messages stay in SQS until the store is back
       return;
     }
     PendingReceive poll = queue.receive(config.receiveBatch(), config.waitSeconds(), visibility, callTimeout);
