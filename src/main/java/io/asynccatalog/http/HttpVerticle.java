@@ -90,6 +90,11 @@ public final class HttpVerticle extends VerticleBase {
    * again while it is inflated when it comes gzipped.
    */
   private void post(Router router, String path, int limit, Handler<RoutingContext> handler, HttpServices http) {
+    // the write routes take no query parameters, but one that cannot be decoded is bad input all the same: a 400
+    router.post(path).handler(ctx -> {
+      ctx.queryParams();
+      ctx.next();
+    });
     router.post(path).handler(http.apiKeys());
     router.post(path).handler(this::requireJson);
     router.post(path)
