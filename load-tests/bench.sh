@@ -472,6 +472,7 @@ store_half_lag_p99=${STORE_LAG99[halfrate]}
 
 # --- 5. the table -----------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}'; }
+times() { local r; r=$(ratio "$1" "$2"); [ "$r" = - ] && echo "-" || echo "$r×"; } # "-" where a mode did not run
 ms() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
 declare -A LABEL=([per-product]="per-product reports, one product per message (before)"
   [batched-reports]="batched reports, one product per message (before)" [naive]="naive (no batching)"
@@ -525,7 +526,7 @@ e2e_table() { # modes
   row "drain ceiling: the same consumer calls on a queued backlog (direct SDK loop: receive, store, delete)" \
     '${DRAIN_CEIL[$m]}' "$@"
   row "draining vs that ceiling" '$(ratio "${E2E_DRAIN[$m]}" "${DRAIN_CEIL[$m]}")' "$@"
-  row "vs naive (stored/s)" '$(ratio "${E2E_RATE[$m]}" "${E2E_RATE[naive]}")×' "$@"
+  row "vs naive (stored/s)" '$(times "${E2E_RATE[$m]}" "${E2E_RATE[naive]}")' "$@"
   row "**sustained**: the highest open-model rate kept up with, in products/s (every POST 202 with p99 ≤ 2 s, ≥ 95 % stored within the step, accept→stored p99 ≤ 2 s; steps of 1.2× from 40 % of the rate above, $SUSTAIN_SECONDS s after 5 s, then one of 1.1×)" \
     '**${SUS_RATE[$m]:--}**' "$@"
   row "at that rate: POST p50 / p99" '${SUS_POST[$m]:--} ms' "$@"
@@ -533,7 +534,7 @@ e2e_table() { # modes
   row "at that rate: service CPU per product" '${SUS_CPU[$m]:--} µs' "$@"
   row "at that rate: cores used, service / local servers" '${SUS_CORES[$m]:--}' "$@"
   row "sustained vs the pipeline ceiling" '$(ratio "${SUS_RATE[$m]:-0}" "${CEIL[$m]}")' "$@"
-  row "sustained vs naive" '$(ratio "${SUS_RATE[$m]:-0}" "${SUS_RATE[naive]:-0}")×' "$@"
+  row "sustained vs naive" '$(times "${SUS_RATE[$m]:-0}" "${SUS_RATE[naive]:-0}")' "$@"
   row "the first step not kept up with" '${SUS_NEXT[$m]:--}' "$@"
 }
 E2E_TABLE_A=$(e2e_table per-product batched-reports naive packed packed-batched bulk bulk-batched)
