@@ -14,8 +14,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -69,11 +71,20 @@ class FaultToleranceTest {
   }
 
   private static ServiceProcess startStore() throws Exception {
+    return startStore("dynamodb", "s3");
+  }
+
+  /** The DynamoDB server, the S3 server or both, in one process, on their ports, over the same data. */
+  private static ServiceProcess startStore(String... services) throws Exception {
+    List<String> args = new ArrayList<>(List.of("emulators"));
+    args.addAll(List.of(services));
     ServiceProcess server = ServiceProcess.start(work, Map.of("CATALOG_DATA_DIR", work.resolve("store-data").toString(),
         "CATALOG_LOCAL_DYNAMODB_PORT", Integer.toString(dynamoDbPort),
-        "CATALOG_LOCAL_S3_PORT", Integer.toString(s3Port)), "emulators", "dynamodb", "s3");
-    Poll.until(Duration.ofSeconds(60), "the DynamoDB and S3 servers",
-        () -> LoadClient.listening(dynamoDbPort) && LoadClient.listening(s3Port));
+        "CATALOG_LOCAL_S3_PORT", Integer.toString(s3Port)), args.toArray(String[]::new));
+    List<String> wanted = List.of(services);
+    Poll.until(Duration.ofSeconds(60), "the " + wanted + " server(s)",
+        () -> (!wanted.contains("dynamodb") || LoadClient.listening(dynamoDbPort))
+            && (!wanted.contains("s3") || LoadClient.listening(s3Port)));
     return server;
   }
 
@@ -169,6 +180,9 @@ class FaultToleranceTest {
               + "without-report=%d queue=%d dlq=%d%n", name, figures, accepted.size(), items.size(),
           items.size() - (accepted.size() - lost.size()), lost.size(), duplicates, withoutReport,
           inspector.messagesIn(queue()), dlq);
+      if (dlq > 0) {
+        System.out.printf("[%s] dead-lettered because: %s%n", name, inspector.deadLetterReasons(queue() + "-dlq"));
+      }
       assertEquals(Set.of(), lost, "every 202 is stored");
       assertEquals(0, duplicates, "no request stored twice");
       assertEquals(0, withoutReport, "every stored product has its report");
@@ -276,7 +290,8 @@ class FaultToleranceTest {
 
   @Test
   void aTableAndBucketOutageKeepsAcceptingAndStoresEverythingAfterwards() throws Exception {
-    // two tries: a product received even once while the store is down, or only maybe back, would be dead-lettered
+    // two tries: a product received even once while the store or the bucket is down, or only maybe back, would be
+    // dead-lettered
     Scenario s = new Scenario("storedown", Map.of("CATALOG_MAX_RECEIVE_COUNT", "2"));
     ServiceProcess service = s.startService();
     Http http = new Http(s.port);
@@ -285,12 +300,21 @@ class FaultToleranceTest {
     storeServer.kill();
     storeServer.awaitExit(Duration.ofSeconds(10));
     int acceptedAtOutage = run.accepted.size();
-    Poll.until(Duration.ofSeconds(60), "the outage seen by readiness, while still ready", () -> {
-      var ready = http.get("/health/ready");
-      return ready.statusCode() == 200 && ready.body().contains("\"id\":\"dynamodb\",\"status\":\"DOWN\"");
-    });
+    Poll.until(Duration.ofSeconds(60), "the outage seen by readiness, while still ready",
+        () -> readiness(http, 200, "dynamodb", "DOWN"));
     Poll.until(Duration.ofSeconds(60), "500 more products accepted during the outage",
         () -> run.accepted.size() >= acceptedAtOutage + 500);
+    // receives that began before the outage are over by now (they return at once: messages keep coming)
+    double receivedInOutage = http.meter("catalog_messages_received_total");
+
+    // the table comes back first, the bucket later: the store being back must not let the consumers in
+    ServiceProcess dynamoDb = startStore("dynamodb");
+    Poll.until(Duration.ofSeconds(60), "the table back and the bucket seen down",
+        () -> readiness(http, 200, "dynamodb", "UP") && readiness(http, 200, "s3", "DOWN"));
+    assertEquals(receivedInOutage, http.meter("catalog_messages_received_total"),
+        "no message received while the bucket is down");
+    dynamoDb.kill();
+    dynamoDb.awaitExit(Duration.ofSeconds(10));
     storeServer = startStore();
     run.mark();
     run.await(Duration.ofSeconds(120));
@@ -300,6 +324,12 @@ class FaultToleranceTest {
         "ingest does not depend on the table or the bucket: " + run.summary());
     service.terminate();
     assertEquals(0, service.awaitExit(Duration.ofSeconds(20)));
+  }
+
+  /** Whether /health/ready answers {@code status} and shows the dependency's check as {@code up} ("UP", "DOWN"). */
+  private static boolean readiness(Http http, int status, String dependency, String up) {
+    var ready = http.get("/health/ready");
+    return ready.statusCode() == status && ready.body().contains("\"id\":\"" + dependency + "\",\"status\":\"" + up + "\"");
   }
 
   @Test

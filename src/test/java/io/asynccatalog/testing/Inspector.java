@@ -1,6 +1,7 @@
 package io.asynccatalog.testing;
 
 import io.asynccatalog.aws.AwsEnvironment;
+import io.asynccatalog.queue.ProductQueue;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -47,6 +48,20 @@ public final class Inspector implements AutoCloseable {
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
         .attributes().values().stream().mapToInt(Integer::parseInt).sum();
+  }
+
+  /** Why messages were dead-lettered: the reasons of up to ten of them (left in the queue), most frequent first. */
+  public String deadLetterReasons(String queueName) {
+    String url = sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
+    Map<String, Integer> reasons = new HashMap<>();
+    sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(0)
+            .messageAttributeNames(ProductQueue.REJECTED_REASON))
+        .messages().forEach(m -> {
+          var reason = m.messageAttributes().get(ProductQueue.REJECTED_REASON);
+          reasons.merge(reason == null ? "(no reason)" : reason.stringValue(), 1, Integer::sum);
+        });
+    return reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .map(e -> e.getValue() + " x " + e.getKey()).collect(java.util.stream.Collectors.joining("; "));
   }
 
   /** Every item of the table: id to name. */
