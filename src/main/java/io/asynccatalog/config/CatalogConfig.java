@@ -69,6 +69,7 @@ public record CatalogConfig(
         r.integer("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 100, 600_000),
         r.integer("CATALOG_BATCH_MAX_PRODUCTS", 1, 100_000),
         r.integer("CATALOG_BATCH_MAX_BODY_BYTES", 1024, 256 << 20),
+        r.oneOf("CATALOG_HTTP2_CLEARTEXT", Set.of("true", "false")).equals("true"),
         r.integer("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", 1, 100_000));
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -169,10 +170,10 @@ public record CatalogConfig(
   /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
                            ClientKeys clients, RateLimits rateLimits, int requestTimeoutMs, int batchMaxProducts,
-                           int batchMaxBodyBytes, int http2MaxConcurrentStreams) {
+                           int batchMaxBodyBytes, boolean http2Cleartext, int http2MaxConcurrentStreams) {
     public HttpConfig withPort(int newPort) {
       return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, clients, rateLimits,
-          requestTimeoutMs, batchMaxProducts, batchMaxBodyBytes, http2MaxConcurrentStreams);
+          requestTimeoutMs, batchMaxProducts, batchMaxBodyBytes, http2Cleartext, http2MaxConcurrentStreams);
     }
   }
 

@@ -40,10 +40,11 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // HTTP/2 over cleartext, with prior knowledge or Upgrade: h2c, so that an ingestion client can multiplex its
-    // POSTs on one connection; each connection may have this many requests open at once
+    // HTTP/2 over cleartext (prior knowledge or Upgrade: h2c), opt-in: an ingestion client can then multiplex its
+    // POSTs on one connection, each connection with this many requests open at once. Off by default because the JDK
+    // client's upgrade fails now and then when the upgraded request's answer spans more than one HTTP/2 frame
     HttpServerOptions options = new HttpServerOptions().setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setHttp2ClearTextEnabled(true)
+        .setHttp2ClearTextEnabled(config.http2Cleartext())
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(config.http2MaxConcurrentStreams()));
     server = vertx.createHttpServer(options)
         .requestHandler(router())

@@ -49,7 +49,7 @@ class Http2Test {
   @BeforeAll
   static void start() throws Exception {
     service = RunningApp.start("http2", dir, json -> json.put("CATALOG_AUTH", "off")
-        .put("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", MAX_STREAMS));
+        .put("CATALOG_HTTP2_CLEARTEXT", true).put("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", MAX_STREAMS));
     vertx = Vertx.vertx();
   }
 
