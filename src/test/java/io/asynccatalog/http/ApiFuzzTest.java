@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a valid product afterwards. The statuses seen are printed.
  */
 class ApiFuzzTest {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final Map<Integer, AtomicInteger> STATUSES = new ConcurrentHashMap<>();
   private static RunningApp service;
 

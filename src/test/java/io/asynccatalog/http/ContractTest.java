@@ -45,7 +45,7 @@ class ContractTest {
   private static final String LIMITED = "metered";
   private static final String LIMITED_KEY = "metered-key";
   private static final String BASE = "https://contract.test/openapi.json";
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
   static Path dir;
