@@ -1,6 +1,7 @@
 package io.asynccatalog.http;
 
 import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.clients.ClientKeys;
 import io.asynccatalog.clients.ClientLimiter;
 import io.asynccatalog.clients.RateLimits;
 import io.asynccatalog.bus.EnqueueRequest;
@@ -146,7 +147,7 @@ public final class IngestRoutes {
       enqueue(new Intake(ctx, client, bulk, products, new BitSet(), null, null));
       return;
     }
-    keys.claim(key, requestHash, products).onComplete(result -> {
+    keys.claim(scoped(client, key), requestHash, products).onComplete(result -> {
       if (result.failed()) {
         LOG.warn("idempotency key lookup failed: {}", result.cause().toString());
         Problems.unavailable(ctx, "Idempotency keys cannot be checked now; nothing was accepted.");
@@ -164,6 +165,15 @@ public final class IngestRoutes {
         enqueue(new Intake(ctx, client, bulk, assign(drafts, claim.ids(), claim.createdAt()), queued, key, claim));
       }
     });
+  }
+
+  /**
+   * A key belongs to the client that sent it (as Stripe and the IETF draft scope them): two clients using the same
+   * key never see each other's products. Client names hold no ':', so no two clients' scoped keys meet; with API keys
+   * off there is one client and its keys are kept as sent, as before keys were scoped.
+   */
+  static String scoped(String client, String key) {
+    return ClientKeys.ANONYMOUS.equals(client) ? key : client + ":" + key;
   }
 
   /**
@@ -274,7 +284,7 @@ public final class IngestRoutes {
     if (intake.key() == null || !intake.bulk() || sent == 0 || queued.equals(intake.queuedBefore())) {
       return Future.succeededFuture();
     }
-    return keys.queued(intake.key(), intake.claim(), queued).recover(error -> {
+    return keys.queued(scoped(intake.client(), intake.key()), intake.claim(), queued).recover(error -> {
       LOG.warn("could not record what a keyed bulk request queued (a retry re-sends all of it): {}", error.toString());
       return Future.succeededFuture();
     });

@@ -52,7 +52,8 @@ class DeployTemplateTest {
     assertTrue(resources.at("/ReportBucket/Properties/PublicAccessBlockConfiguration/RestrictPublicBuckets").asBoolean());
     assertEquals("AES256", resources.at("/ReportBucket/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0"
         + "/ServerSideEncryptionByDefault/SSEAlgorithm").asText());
-    assertEquals("/health/ready", resources.at("/TargetGroup/Properties/HealthCheckPath").asText());
+    // liveness: readiness is 503 while a shared dependency is down, and ECS would replace every task in the outage
+    assertEquals("/health/live", resources.at("/TargetGroup/Properties/HealthCheckPath").asText());
   }
 
   @Test
@@ -85,19 +86,24 @@ class DeployTemplateTest {
     return values;
   }
 
-  /**
-   * The template as CloudFormation sees it with {@code Store} set: every {@code Fn::If} on the store's conditions
-   * resolved, {@code AWS::NoValue} dropped, and resources whose condition is false left out.
-   */
+  /** The template as CloudFormation sees it with {@code Store} set (and no certificate). */
   private JsonNode withStore(String store) {
     boolean postgres = store.equals("postgres");
-    JsonNode resolved = resolve(template.deepCopy(), postgres);
+    return resolved(java.util.Map.of("UsePostgres", postgres, "UseDynamoDb", !postgres, "HasCertificate", false));
+  }
+
+  /**
+   * The template as CloudFormation sees it with these conditions: every {@code Fn::If} on them resolved,
+   * {@code AWS::NoValue} dropped, and resources whose condition is false left out.
+   */
+  private JsonNode resolved(java.util.Map<String, Boolean> conditions) {
+    JsonNode resolved = resolve(template.deepCopy(), conditions);
     com.fasterxml.jackson.databind.node.ObjectNode resources =
         (com.fasterxml.jackson.databind.node.ObjectNode) resolved.get("Resources");
     java.util.List<String> absent = new java.util.ArrayList<>();
     resources.fields().forEachRemaining(e -> {
       String condition = e.getValue().path("Condition").asText("");
-      if (condition.equals("UsePostgres") && !postgres || condition.equals("UseDynamoDb") && postgres) {
+      if (conditions.containsKey(condition) && !conditions.get(condition)) {
         absent.add(e.getKey());
       }
     });
@@ -105,22 +111,22 @@ class DeployTemplateTest {
     return resolved;
   }
 
-  private static JsonNode resolve(JsonNode node, boolean postgres) {
+  private static JsonNode resolve(JsonNode node, java.util.Map<String, Boolean> conditions) {
     if (node.isObject() && node.has("Fn::If") && node.get("Fn::If").get(0).isTextual()
-        && node.get("Fn::If").get(0).asText().matches("UsePostgres|UseDynamoDb")) {
-      boolean holds = node.get("Fn::If").get(0).asText().equals("UsePostgres") == postgres;
-      return resolve(node.get("Fn::If").get(holds ? 1 : 2), postgres);
+        && conditions.containsKey(node.get("Fn::If").get(0).asText())) {
+      boolean holds = conditions.get(node.get("Fn::If").get(0).asText());
+      return resolve(node.get("Fn::If").get(holds ? 1 : 2), conditions);
     }
     if (node.isObject()) {
       com.fasterxml.jackson.databind.node.ObjectNode object = (com.fasterxml.jackson.databind.node.ObjectNode) node;
       java.util.List<String> names = new java.util.ArrayList<>();
       object.fieldNames().forEachRemaining(names::add);
-      names.forEach(name -> object.set(name, resolve(object.get(name), postgres)));
+      names.forEach(name -> object.set(name, resolve(object.get(name), conditions)));
     } else if (node.isArray()) {
       com.fasterxml.jackson.databind.node.ArrayNode array = (com.fasterxml.jackson.databind.node.ArrayNode) node;
       com.fasterxml.jackson.databind.node.ArrayNode kept = array.arrayNode();
       array.forEach(element -> {
-        JsonNode value = resolve(element, postgres);
+        JsonNode value = resolve(element, conditions);
         if (!"AWS::NoValue".equals(value.path("Ref").asText())) {
           kept.add(value);
         }
@@ -128,6 +134,31 @@ class DeployTemplateTest {
       return kept;
     }
     return node;
+  }
+
+  /** API keys cross the internet: with a certificate they go over TLS only, and plain HTTP is only a redirect. */
+  @Test
+  void withACertificateTheLoadBalancerServesHttpsAndRedirectsHttp() {
+    assertEquals("", template.at("/Parameters/CertificateArn/Default").asText());
+    JsonNode https = resolved(java.util.Map.of("UsePostgres", false, "UseDynamoDb", true, "HasCertificate", true))
+        .get("Resources");
+    JsonNode tls = https.at("/HttpsListener/Properties");
+    assertEquals("HTTPS", tls.get("Protocol").asText());
+    assertEquals(443, tls.get("Port").asInt());
+    assertEquals("CertificateArn", tls.at("/Certificates/0/CertificateArn/Ref").asText());
+    assertTrue(tls.get("SslPolicy").asText().startsWith("ELBSecurityPolicy-TLS13"), "TLS 1.3 and 1.2 only");
+    assertEquals("TargetGroup", tls.at("/DefaultActions/0/TargetGroupArn/Ref").asText());
+    JsonNode plain = https.at("/Listener/Properties/DefaultActions/0");
+    assertEquals("redirect", plain.get("Type").asText(), "port 80 forwards nothing to the tasks: " + plain);
+    assertEquals("HTTPS", plain.at("/RedirectConfig/Protocol").asText());
+    assertEquals("HTTP_301", plain.at("/RedirectConfig/StatusCode").asText());
+    assertTrue(https.at("/LoadBalancerSecurityGroup/Properties/SecurityGroupIngress").toString().contains("443"));
+    assertEquals("HttpsListener", https.at("/Service/Properties/Tags/0/Value/Ref").asText(),
+        "the service waits for the listener that forwards to its target group");
+
+    JsonNode test = withStore("dynamodb").get("Resources");
+    assertFalse(test.has("HttpsListener"), "without a certificate: a plain HTTP test stack");
+    assertEquals("forward", test.at("/Listener/Properties/DefaultActions/0/Type").asText());
   }
 
   private static Set<String> grantedActions(JsonNode template) {

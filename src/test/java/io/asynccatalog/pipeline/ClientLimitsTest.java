@@ -90,12 +90,19 @@ class ClientLimitsTest {
   }
 
   private static HttpResponse<String> post(String path, String body, String key) {
+    return post(path, body, key, null);
+  }
+
+  private static HttpResponse<String> post(String path, String body, String key, String idempotencyKey) {
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort()
               + path)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(body));
       if (key != null) {
         request.header("X-API-Key", key);
+      }
+      if (idempotencyKey != null) {
+        request.header("Idempotency-Key", idempotencyKey);
       }
       return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
@@ -131,6 +138,28 @@ class ClientLimitsTest {
     assertTrue(metrics.contains("catalog_products_accepted_total{client=\"polite\"} 0.0"),
         "every configured client has its series from the start");
     assertFalse(metrics.contains("client=\"anonymous\""), "with keys on, there is no anonymous client");
+  }
+
+  /** Two clients choosing the same Idempotency-Key (a counter, a date) must not see each other's products. */
+  @Test
+  void anIdempotencyKeyBelongsToTheClientThatSentIt() {
+    String key = "order-" + java.util.UUID.randomUUID();
+    HttpResponse<String> shop = post("/products", PRODUCT, SHOP_KEY, key);
+    assertEquals(202, shop.statusCode(), shop.body());
+    HttpResponse<String> partner = post("/products", PRODUCT, PARTNER_KEY, key);
+    assertEquals(202, partner.statusCode(), partner.body());
+    String shopId = new JsonObject(shop.body()).getString("id");
+    String partnerId = new JsonObject(partner.body()).getString("id");
+    assertFalse(shopId.equals(partnerId), "the second client gets a product of its own, not the first one's");
+    assertTrue(partner.headers().firstValue("Idempotent-Replayed").isEmpty(), "nothing was replayed to it");
+
+    HttpResponse<String> shopRetry = post("/products", PRODUCT, SHOP_KEY, key);
+    assertEquals(shopId, new JsonObject(shopRetry.body()).getString("id"), "the first client's retry: its own id");
+    assertEquals("true", shopRetry.headers().firstValue("Idempotent-Replayed").orElse(null));
+    HttpResponse<String> partnerOther = post("/products", "{\"name\":\"Other\",\"price\":2}", PARTNER_KEY, key);
+    assertEquals(422, partnerOther.statusCode(), "a client reusing its own key for another body: " + partnerOther.body());
+    HttpResponse<String> importer = post("/products", "{\"name\":\"Other\",\"price\":2}", NEW_IMPORTER_KEY, key);
+    assertEquals(202, importer.statusCode(), "a third client's first use of the key is its own: " + importer.body());
   }
 
   @Test

@@ -271,6 +271,14 @@ class FaultToleranceTest {
     sqsServer.kill();
     sqsServer.awaitExit(Duration.ofSeconds(10));
     Poll.until(Duration.ofSeconds(60), "200 requests refused with 503", () -> run.unavailable.get() >= 200);
+    // the load balancer's check is liveness: an outage of a dependency every instance shares must not make it
+    // replace every instance; readiness says the instance takes no products now
+    Http http = new Http(s.port);
+    Poll.until(Duration.ofSeconds(30), "readiness 503 with SQS down", () -> readiness(http, 503, "sqs", "DOWN"));
+    var live = http.get("/health/live");
+    assertEquals(200, live.statusCode(), "alive while SQS is down: " + live.body());
+    System.out.printf("[sqsdown] during the outage: /health/live %d, /health/ready %d%n", live.statusCode(),
+        http.get("/health/ready").statusCode());
     sqsServer = startSqs();
     run.mark();
     Poll.until(Duration.ofSeconds(60), "200 products accepted after SQS came back",
