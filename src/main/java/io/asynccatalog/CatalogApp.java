@@ -163,7 +163,7 @@ public final class CatalogApp implements AutoCloseable {
     CatalogConfig.StoreConfig store = config.store();
     if (!store.postgres()) {
       return Stores.dynamoDb(vertx, clients, dependencies, resources.tableName(), resources.idempotencyTableName(),
-          config.resources().idempotencyWindow(), config.worker().batching());
+          config.resources().idempotencyWindow(), config.worker().batching(), config.aws().callTimeout());
     }
     postgres = store.postgresSettings();
     if (postgres == null) {
@@ -196,7 +196,7 @@ public final class CatalogApp implements AutoCloseable {
     ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
 
     deploy(() -> new SaverVerticle(store, reports, config.resources().reportPrefix(), worker.batchedReports(),
-            config.aws().maxConnections(), metrics, tracing), worker.saverInstances(),
+            config.aws().maxConnections(), config.aws().callTimeout(), metrics, tracing), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
     if (worker.consumerInstances() > 0) {

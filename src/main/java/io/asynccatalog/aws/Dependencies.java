@@ -1,5 +1,6 @@
 package io.asynccatalog.aws;
 
+import io.asynccatalog.domain.Failure;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Vertx;
@@ -48,9 +49,29 @@ public final class Dependencies {
     return breaker;
   }
 
+  /**
+   * A dependency that answered but took only part of the work and asked for the rest later: DynamoDB's
+   * {@code UnprocessedItems}, its way of throttling a hot partition. It counts as an outage, as the exception form of
+   * throttling does, so that the gate stops taking work the store cannot take.
+   */
+  public static class Throttled extends RuntimeException {
+    public Throttled(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Why a product was not written, and whether that was the dependency's fault (an outage) or the product's own. */
+  public static Failure failure(String dependency, Throwable error) {
+    String reason = dependency + ": " + describe(error);
+    return isOutage(error) ? Failure.ofDependency(reason) : Failure.own(reason);
+  }
+
   /** True for failures that mean the dependency itself is unavailable, as opposed to a refused request. */
   public static boolean isOutage(Throwable error) {
     Throwable cause = unwrap(error);
+    if (cause instanceof Throttled || cause instanceof io.vertx.circuitbreaker.OpenCircuitException) {
+      return true;
+    }
     if (cause instanceof AwsServiceException service) {
       return service.statusCode() >= 500 || service.isThrottlingException();
     }

@@ -125,12 +125,46 @@ public record CatalogConfig(
         r.integer("CATALOG_LOCAL_SQS_PORT", 0, 65535),
         r.integer("CATALOG_LOCAL_DYNAMODB_PORT", 0, 65535),
         r.integer("CATALOG_LOCAL_S3_PORT", 0, 65535));
+    timings(r, http, resources, ingest, worker, aws);
     StoreConfig store = store(r, json, mode, provisionResources);
     Duration grace = Duration.ofSeconds(r.integer("CATALOG_SHUTDOWN_GRACE_SECONDS", 0, 600));
     Duration drain = Duration.ofMillis(r.integer("CATALOG_SHUTDOWN_DRAIN_MS", 0, 600_000));
     r.failOnProblems();
     return new CatalogConfig(mode, provisionResources, dataDir, http, resources, ingest, worker, aws, localPorts, store,
         grace, drain);
+  }
+
+  /**
+   * Timing settings that contradict each other, each refused with the keys it involves: a deadline that could never
+   * be met, or a wait that would outlast what it waits within.
+   */
+  private static void timings(ConfigReader r, HttpConfig http, Resources resources, IngestConfig ingest,
+                              WorkerConfig worker, AwsClientConfig aws) {
+    long visibilityMs = resources.visibilityTimeoutSeconds() * 1000L;
+    if (worker.deleteLingerMs() >= visibilityMs / 3) {
+      r.problem("CATALOG_DELETE_LINGER_MS (" + worker.deleteLingerMs() + ") must be less than a third of "
+          + "CATALOG_VISIBILITY_TIMEOUT_SECONDS (" + resources.visibilityTimeoutSeconds() + " s): a settled message "
+          + "is kept hidden that long past its last extension, and must be deleted within it");
+    }
+    if (worker.saveTimeout().compareTo(aws.callTimeout()) < 0) {
+      r.problem("CATALOG_SAVE_TIMEOUT_MS (" + worker.saveTimeout().toMillis() + ") must be at least "
+          + "CATALOG_AWS_CALL_TIMEOUT_MS (" + aws.callTimeout().toMillis() + "): a save must be able to wait out a "
+          + "call it starts (PostgreSQL's statement timeout is the call timeout)");
+    }
+    if (ingest.timeout().toMillis() >= http.requestTimeoutMs()) {
+      r.problem("CATALOG_ENQUEUE_TIMEOUT_MS (" + ingest.timeout().toMillis() + ") must be less than "
+          + "CATALOG_HTTP_REQUEST_TIMEOUT_MS (" + http.requestTimeoutMs() + "): the answer of SQS must come before "
+          + "the client is told its request timed out");
+    }
+    if (Math.max(ingest.lingerMs(), ingest.idleLingerMs()) >= ingest.timeout().toMillis()) {
+      r.problem("CATALOG_ENQUEUE_LINGER_MS and CATALOG_ENQUEUE_IDLE_LINGER_MS (" + ingest.lingerMs() + ", "
+          + ingest.idleLingerMs() + ") must be less than CATALOG_ENQUEUE_TIMEOUT_MS (" + ingest.timeout().toMillis()
+          + "): a product waiting for more would miss its deadline");
+    }
+    if (worker.retryMaxSeconds() < worker.retryBaseSeconds()) {
+      r.problem("CATALOG_RETRY_MAX_SECONDS (" + worker.retryMaxSeconds() + ") must be at least "
+          + "CATALOG_RETRY_BASE_SECONDS (" + worker.retryBaseSeconds() + ")");
+    }
   }
 
   /** Which store keeps products and keys; with PostgreSQL, where it is (none in local mode: a local server). */

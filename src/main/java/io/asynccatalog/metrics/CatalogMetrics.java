@@ -36,6 +36,9 @@ public final class CatalogMetrics {
   private final DistributionSummary storeBatchSize;
   private final Timer acceptToStored;
   private final Counter reportObjects;
+  private final Counter deferred;
+  private final Counter deadlinePassed;
+  private final Counter visibilityLost;
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong queueDepth = new AtomicLong(-1);
   private final AtomicLong dlqDepth = new AtomicLong(-1);
@@ -76,6 +79,14 @@ public final class CatalogMetrics {
         .description("From the 202 to the product being stored").publishPercentiles(0.5, 0.99)
         .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
     reportObjects = Counter.builder("catalog.reports.objects").description("Report objects written to S3")
+        .register(registry);
+    deferred = Counter.builder("catalog.products.deferred")
+        .description("Products not stored on a try for a dependency's fault (outage, throttling, a deadline passed "
+            + "while it was slow): handed on without spending a try").register(registry);
+    deadlinePassed = Counter.builder("catalog.saves.deadline.passed")
+        .description("Products whose save reached its deadline before they were written").register(registry);
+    visibilityLost = Counter.builder("catalog.messages.visibility.failures")
+        .description("Messages whose visibility SQS did not change when asked (extension or backoff)")
         .register(registry);
     Gauge.builder("catalog.messages.inflight", inFlight, AtomicLong::get)
         .description("Messages received and not yet settled").register(registry);
@@ -195,6 +206,18 @@ public final class CatalogMetrics {
   public void storeBatch(long nanos, int products) {
     storeBatch.record(Duration.ofNanos(nanos));
     storeBatchSize.record(products);
+  }
+
+  public void deferred(int count) {
+    deferred.increment(count);
+  }
+
+  public void deadlinePassed(int count) {
+    deadlinePassed.increment(count);
+  }
+
+  public void visibilityFailures(int count) {
+    visibilityLost.increment(count);
   }
 
   public void reportObjects(int count) {

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * The bodies of product messages. Format 1 holds one product ({@code {"v":1,"id":...}}, its trace context in a
  * message attribute); format 2 is a pack ({@code {"v":2,"products":[{"id":...,"attempts":1,"tp":"00-..."}]}}),
- * each product with its own attempt count and trace context, and {@code "resent":true} on a product sent again
- * without having failed (a keyed client retry, a redrive). A pack may state an acceptance time and trace context
+ * each product with its own attempt count and trace context, {@code "resent":true} on a product sent again
+ * without having failed (a keyed client retry, a redrive), and {@code "deferred":n} on a product handed on n times
+ * because a dependency could not take it. A pack may state an acceptance time and trace context
  * once ({@code {"v":2,"createdAt":...,"tp":...,"products":[...]}}) for the entries that do not carry their own: the
  * products of one request share them, and leaving them out of each entry makes a pack a third smaller. Readers take both, so that instances that write packs
  * and instances that do not can share a queue while a fleet is upgraded.
@@ -29,6 +30,7 @@ public final class ProductMessages {
   public static final int PACK_OVERHEAD = PACK_HEAD.length() + PACK_TAIL.length();
   private static final String CREATED_AT = "createdAt";
   private static final String TRACE = "tp";
+  private static final String DEFERRALS = "deferred";
 
   private ProductMessages() {}
 
@@ -44,9 +46,20 @@ public final class ProductMessages {
 
   /** One product's entry of a pack; {@code resent}: sent before, so perhaps stored already. */
   public static String packEntry(Product product, int attempts, String traceparent, boolean resent) {
+    return packEntry(product, attempts, 0, traceparent, resent);
+  }
+
+  /**
+   * One product's entry of a pack, handed on {@code deferrals} times for a dependency's fault. Readers before this
+   * field existed ignore it (they read a product's fields by name), so a fleet may mix them.
+   */
+  public static String packEntry(Product product, int attempts, int deferrals, String traceparent, boolean resent) {
     JsonObject json = ProductJson.fields(product, new JsonObject());
     if (attempts > 0) {
       json.put("attempts", attempts);
+    }
+    if (deferrals > 0) {
+      json.put(DEFERRALS, deferrals);
     }
     if (resent) {
       json.put("resent", true);
@@ -166,10 +179,11 @@ public final class ProductMessages {
           fields.put(CREATED_AT, sharedCreatedAt);
         }
         Object attempts = fields.getValue("attempts");
+        Object deferrals = fields.getValue(DEFERRALS);
         Object trace = fields.containsKey(TRACE) ? fields.getValue(TRACE) : sharedTrace;
         products.add(new QueuedProduct(ProductJson.fromFields(fields),
             attempts instanceof Integer n && n > 0 ? n : 0, trace instanceof String tp ? tp : null,
-            Boolean.TRUE.equals(fields.getValue("resent"))));
+            Boolean.TRUE.equals(fields.getValue("resent")), deferrals instanceof Integer d && d > 0 ? d : 0));
       } catch (IllegalArgumentException e) {
         rejected.add(new Rejected(String.valueOf(entry instanceof JsonObject o ? o.encode() : entry), e.getMessage()));
       }

@@ -132,12 +132,17 @@ public final class ProductQueue {
    * not delete (a failed call counts all of its ten as not deleted, once every call has answered).
    */
   public Future<Set<String>> deleteBatch(String url, List<Message> messages) {
+    return deleteBatch(url, messages, null);
+  }
+
+  /** As {@link #deleteBatch(String, List)}, each call given at most {@code timeout} (null: the client's own). */
+  public Future<Set<String>> deleteBatch(String url, List<Message> messages, Duration timeout) {
     if (messages.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
     if (messages.size() > MAX_BATCH) {
       List<Future<Set<String>>> calls = new ArrayList<>();
-      chunks(messages).forEach(chunk -> calls.add(deleteBatch(url, chunk)
+      chunks(messages).forEach(chunk -> calls.add(deleteBatch(url, chunk, timeout)
           .otherwise(error -> receiptHandles(chunk))));
       return Future.join(calls).map(done -> {
         Set<String> failed = new HashSet<>();
@@ -151,7 +156,12 @@ public final class ProductQueue {
           .receiptHandle(messages.get(i).receiptHandle()).build());
     }
     metrics.sqsRequest("delete");
-    return breaker.execute(() -> AwsFutures.bridge(sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries))))
+    return breaker.execute(() -> AwsFutures.bridge(sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries)
+            .overrideConfiguration(o -> {
+              if (timeout != null) {
+                o.apiCallTimeout(timeout);
+              }
+            }))))
         .map(response -> {
           Set<String> failed = new HashSet<>();
           response.failed().forEach(f -> failed.add(messages.get(Integer.parseInt(f.id())).receiptHandle()));
@@ -159,31 +169,43 @@ public final class ProductQueue {
         });
   }
 
-  public Future<Set<String>> deleteBatch(List<Message> messages) {
-    return deleteBatch(queueUrl, messages);
+  /** Deletes settled messages of the product queue, each call given at most {@code timeout}. */
+  public Future<Set<String>> deleteBatch(List<Message> messages, Duration timeout) {
+    return deleteBatch(queueUrl, messages, timeout);
   }
 
   /**
-   * Sets how long each message stays hidden from now on (0 makes it visible at once), ten per call; fails if any
-   * call fails.
+   * Sets how long each message stays hidden from now on (0 makes it visible at once), ten per call, each call given
+   * at most {@code timeout}; succeeds with the messages whose visibility SQS did not change (an entry it refused,
+   * such as a receipt handle no longer valid, or every message of a call that failed).
    */
-  public Future<Void> changeVisibility(Map<Message, Integer> seconds) {
+  public Future<Set<Message>> changeVisibility(Map<Message, Integer> seconds, Duration timeout) {
     if (seconds.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Set.of());
     }
-    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(seconds.size());
-    int i = 0;
-    for (Map.Entry<Message, Integer> entry : seconds.entrySet()) {
-      entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i++))
-          .receiptHandle(entry.getKey().receiptHandle()).visibilityTimeout(entry.getValue()).build());
-    }
-    List<Future<?>> calls = new ArrayList<>();
-    chunks(entries).forEach(chunk -> {
+    List<Message> messages = new ArrayList<>(seconds.keySet());
+    List<Future<Set<Message>>> calls = new ArrayList<>();
+    for (List<Message> chunk : chunks(messages)) {
+      List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+            .receiptHandle(chunk.get(i).receiptHandle()).visibilityTimeout(seconds.get(chunk.get(i))).build());
+      }
       metrics.sqsRequest("visibility");
-      calls.add(breaker.execute(() -> AwsFutures.bridge(
-          sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk)))));
+      calls.add(breaker.execute(() -> AwsFutures.bridge(sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl)
+              .entries(entries).overrideConfiguration(o -> o.apiCallTimeout(timeout)))))
+          .map(response -> {
+            Set<Message> failed = new HashSet<>();
+            response.failed().forEach(f -> failed.add(chunk.get(Integer.parseInt(f.id()))));
+            return failed;
+          })
+          .otherwise(error -> new HashSet<>(chunk)));
+    }
+    return Future.join(calls).map(done -> {
+      Set<Message> failed = new HashSet<>();
+      calls.forEach(call -> failed.addAll(call.result()));
+      return failed;
     });
-    return Future.all(calls).mapEmpty();
   }
 
   /** Moves a message that can never be processed to the dead-letter queue, then deletes it from this queue. */

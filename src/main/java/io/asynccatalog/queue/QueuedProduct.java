@@ -3,13 +3,19 @@ package io.asynccatalog.queue;
 import io.asynccatalog.domain.Product;
 
 /**
- * A product as a message carries it: the product, how many times it failed in earlier messages (a product
- * re-published from a pack carries its count with it), its W3C trace context (null when it has none), and whether it
- * was sent again without having failed (a client's keyed retry, a redrive), so it may be stored already.
+ * A product as a message carries it: the product, how many times it failed in earlier messages for its own fault
+ * (a product re-published from a pack carries its count with it), its W3C trace context (null when it has none),
+ * whether it was sent again without having failed (a client's keyed retry, a redrive), so it may be stored already,
+ * and how many times it was handed on because a dependency could not take it ({@code deferrals}, which only lengthen
+ * its wait and never send it to the dead-letter queue).
  */
-public record QueuedProduct(Product product, int attempts, String traceparent, boolean resent) {
+public record QueuedProduct(Product product, int attempts, String traceparent, boolean resent, int deferrals) {
+  public QueuedProduct(Product product, int attempts, String traceparent, boolean resent) {
+    this(product, attempts, traceparent, resent, 0);
+  }
+
   /** Whether it may have been stored before. */
   public boolean maybeStored() {
-    return attempts > 0 || resent;
+    return attempts > 0 || resent || deferrals > 0;
   }
 }

@@ -1,5 +1,7 @@
 package io.asynccatalog.store;
 
+import io.asynccatalog.bus.Deadline;
+import io.asynccatalog.domain.Failure;
 import io.asynccatalog.domain.StoredProduct;
 import io.vertx.core.Future;
 
@@ -16,17 +18,19 @@ import java.util.Set;
  */
 public interface ProductStore {
 
-  /** The outcome of a write: the ids written, and for every other id the reason it was not. */
-  record Written(Set<String> written, Map<String, String> failed) {}
+  /** The outcome of a write: the ids written, and for every other id why it was not, and whose fault that was. */
+  record Written(Set<String> written, Map<String, Failure> failed) {}
 
   /** One page of stored products, and the id to continue after (null when there is no more). */
   record Page(List<StoredProduct> products, String lastId) {}
 
   /**
    * Writes a group of products, as many per call as the store takes; a product the store refuses does not hold back
-   * the others. Fails as a whole only when nothing could be tried.
+   * the others. Fails as a whole only when nothing could be tried. Nothing of the write is still running once
+   * {@code deadline} has passed: every call is given at most what is left of it, and what could not be written by
+   * then fails as the dependency's fault.
    */
-  Future<Written> putAll(List<StoredProduct> products);
+  Future<Written> putAll(List<StoredProduct> products, Deadline deadline);
 
   Future<Optional<StoredProduct>> get(String id);
 

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.zip.CRC32;
@@ -30,13 +31,15 @@ public final class ReportBucket {
   }
 
   /**
-   * S3 checks the object against the CRC32 computed here from the very bytes we render. Handing the SDK the
+   * Writes the object; the call gives up after {@code timeout} (what is left of the save's deadline, at most the call
+   * timeout). S3 checks the object against the CRC32 computed here from the very bytes we render. Handing the SDK the
    * checksum as a header also spares it the trailing-checksum (aws-chunked) encoding it uses when it computes one.
    */
-  public Future<Void> put(String key, byte[] content, String contentType) {
+  public Future<Void> put(String key, byte[] content, String contentType, Duration timeout) {
     String crc32 = crc32(content);
     return breaker.execute(() -> AwsFutures.bridge(s3.putObject(b -> b.bucket(bucket).key(key)
-            .contentType(contentType).checksumCRC32(crc32), AsyncRequestBody.fromBytes(content))))
+            .contentType(contentType).checksumCRC32(crc32).overrideConfiguration(o -> o.apiCallTimeout(timeout)),
+            AsyncRequestBody.fromBytes(content))))
         .mapEmpty();
   }
 

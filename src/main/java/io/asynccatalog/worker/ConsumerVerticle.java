@@ -1,6 +1,8 @@
 package io.asynccatalog.worker;
 
 import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.bus.Deadline;
+import io.asynccatalog.domain.Failure;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
 import io.asynccatalog.config.CatalogConfig.WorkerConfig;
@@ -22,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,8 +33,9 @@ import java.util.Set;
  * gathered into groups of about {@code saveBatch} products (whole messages of several receives, a partial group
  * waiting at most {@code saveLingerMs}), one save request per group, then each message settled product by product
  * ({@link Settler}): deleted once every product in it is stored or handed on. A message that is not a product at
- * all goes to the dead-letter queue at once. While a group is being stored its visibility is extended, so a slow
- * store never lets a second consumer take the same messages. A poller receives only while fewer than
+ * all goes to the dead-letter queue at once. From its receive until it is settled a message is kept hidden
+ * ({@link VisibilityKeeper}), so a slow store or a slow settlement never lets a second consumer take it; a group's
+ * save has one deadline that the saver honours, so the room it frees is truly free. A poller receives only while fewer than
  * {@code maxInFlightPerConsumer} products are being stored and the store and bucket both work ({@link StoreGate}:
  * receiving during an outage would use up the tries that send a message to the dead-letter queue).
  *
@@ -55,6 +57,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private final int maxReceiveCount;
   private Settler settler;
   private DeleteBatcher deletes;
+  private Duration settleTimeout;
   private final CatalogMetrics metrics;
   private final Set<PendingReceive> polls = new HashSet<>();
   private Group group;
@@ -78,9 +81,10 @@ public final class ConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    deletes = new DeleteBatcher(vertx, queue, config.batching(), config.deleteLingerMs(), metrics);
+    settleTimeout = VisibilityKeeper.settleCallTimeout(visibility, callTimeout);
+    deletes = new DeleteBatcher(vertx, queue, config.batching(), config.deleteLingerMs(), settleTimeout, metrics);
     settler = new Settler(queue, deletes, new RetryBackoff(config.retryBaseSeconds(), config.retryMaxSeconds()),
-        maxReceiveCount, metrics);
+        maxReceiveCount, settleTimeout, metrics);
     running = true;
     for (int i = 0; i < config.pollersPerConsumer(); i++) {
       poll();
@@ -153,7 +157,7 @@ public final class ConsumerVerticle extends VerticleBase {
         continue;
       }
       if (group == null) {
-        group = new Group();
+        group = new Group(new VisibilityKeeper(vertx, queue, visibility, settleTimeout, metrics));
       }
       group.add(new Settler.Received(message, contents));
       inFlight += contents.size();
@@ -163,8 +167,7 @@ public final class ConsumerVerticle extends VerticleBase {
       }
     }
     if (group != null && lingerTimer < 0) {
-      // a third of the visibility timeout at most: the group's visibility is only extended once it is being stored
-      long linger = Math.min(config.saveLingerMs(), visibility.toMillis() / 3);
+      long linger = config.saveLingerMs(); // the group's messages are kept hidden from their receive on
       if (linger == 0 || !running) {
         flush();
       } else {
@@ -188,19 +191,23 @@ public final class ConsumerVerticle extends VerticleBase {
     Group saving = group;
     group = null;
     List<Message> messages = saving.received.stream().map(Settler.Received::message).toList();
-    VisibilityKeeper keeper = new VisibilityKeeper(messages);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.saveTimeout().toMillis());
-    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE, new SaveBatch(saving.products, saving.traces, saving.again),
-            options)
+    // the saver answers by the deadline with nothing of the group still running; the bus timeout is only a backstop
+    // behind it, for a saver that could not answer at all
+    Deadline deadline = Deadline.in(config.saveTimeout());
+    DeliveryOptions options = new DeliveryOptions()
+        .setSendTimeout(config.saveTimeout().plus(callTimeout).plusSeconds(1).toMillis());
+    vertx.eventBus().<SaveOutcome>request(Addresses.SAVE,
+            new SaveBatch(saving.products, saving.traces, saving.again, deadline), options)
         .map(reply -> reply.body())
-        .otherwise(error -> SaveOutcome.allFailed(ids(saving.products), "not stored: " + error.getMessage()))
-        .compose(outcome -> {
-          keeper.stop();
-          return settler.settle(saving.received, outcome);
-        })
+        .otherwise(error -> SaveOutcome.allFailed(ids(saving.products),
+            Failure.ofDependency("no answer from the savers: " + error.getMessage())))
+        .compose(outcome -> settler.settle(saving.received, outcome, saving.keeper))
         .onFailure(error -> LOG.warn("settling a group of {} message(s) failed; SQS will redeliver: {}",
             messages.size(), error.toString()))
-        .onComplete(done -> finish(saving.size, messages.size()));
+        .onComplete(done -> {
+          saving.keeper.stop();
+          finish(saving.size, messages.size());
+        });
   }
 
   private static Set<String> ids(List<Product> products) {
@@ -227,14 +234,20 @@ public final class ConsumerVerticle extends VerticleBase {
 
   /** Messages received and not yet sent to the savers, with their products and trace contexts. */
   private static final class Group {
+    final VisibilityKeeper keeper;
     final List<Settler.Received> received = new ArrayList<>();
     final List<Product> products = new ArrayList<>();
     final Map<String, String> traces = new HashMap<>();
     final Set<String> again = new HashSet<>();
     int size;
 
+    Group(VisibilityKeeper keeper) {
+      this.keeper = keeper;
+    }
+
     void add(Settler.Received message) {
       received.add(message);
+      keeper.keep(message.message());
       size += message.contents().size();
       boolean redelivered = message.receiveCount() > 1;
       for (QueuedProduct queued : message.contents().products()) {
@@ -246,39 +259,6 @@ public final class ConsumerVerticle extends VerticleBase {
           again.add(queued.product().id());
         }
       }
-    }
-  }
-
-  /**
-   * Extends the visibility of a batch while it is being stored: at two thirds of each visibility period, the
-   * messages are hidden for another full period. Stops when the batch is settled.
-   */
-  private final class VisibilityKeeper {
-    private final Map<Message, Integer> extension = new LinkedHashMap<>();
-    private long timer;
-    private boolean done;
-
-    VisibilityKeeper(List<Message> messages) {
-      int seconds = (int) visibility.toSeconds();
-      messages.forEach(m -> extension.put(m, seconds));
-      schedule();
-    }
-
-    private void schedule() {
-      timer = vertx.setTimer(Math.max(200, visibility.toMillis() * 2 / 3), id -> {
-        if (done) {
-          return;
-        }
-        queue.changeVisibility(extension)
-            .onSuccess(v -> LOG.debug("extended the visibility of {} message(s) still being stored", extension.size()))
-            .onFailure(error -> LOG.warn("could not extend visibility: {}", error.toString()));
-        schedule();
-      });
-    }
-
-    void stop() {
-      done = true;
-      vertx.cancelTimer(timer);
     }
   }
 }

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,13 +25,16 @@ final class DeleteBatcher {
   private final ProductQueue queue;
   private final boolean batching;
   private final long lingerMs;
+  private final Duration callTimeout;
   private final CatalogMetrics metrics;
   private final List<Message> waiting = new ArrayList<>();
   private final List<Promise<Void>> waiters = new ArrayList<>();
   private long timer = -1;
 
-  DeleteBatcher(Vertx vertx, ProductQueue queue, boolean batching, long lingerMs, CatalogMetrics metrics) {
+  DeleteBatcher(Vertx vertx, ProductQueue queue, boolean batching, long lingerMs, Duration callTimeout,
+                CatalogMetrics metrics) {
     this.vertx = vertx;
+    this.callTimeout = callTimeout;
     this.queue = queue;
     this.batching = batching;
     this.lingerMs = lingerMs;
@@ -72,7 +76,7 @@ final class DeleteBatcher {
     List<Promise<Void>> promises = new ArrayList<>(waiters);
     waiting.clear();
     waiters.clear();
-    settle(messages, queue.deleteBatch(messages)).onComplete(done -> promises.forEach(Promise::tryComplete));
+    settle(messages, queue.deleteBatch(messages, callTimeout)).onComplete(done -> promises.forEach(Promise::tryComplete));
   }
 
   private Future<Void> settle(List<Message> messages, Future<java.util.Set<String>> deleted) {

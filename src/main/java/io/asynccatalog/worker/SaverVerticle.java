@@ -2,6 +2,8 @@ package io.asynccatalog.worker;
 
 import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.bus.Deadline;
+import io.asynccatalog.domain.Failure;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
 import io.asynccatalog.domain.BatchReport;
@@ -37,22 +39,27 @@ import java.util.Set;
  * Stores groups of products: the store first (DynamoDB: BatchWriteItem calls of 25 at once), then the reports — one
  * object per product (the default, the challenge's contract) or one object per group (batched mode, each product
  * pointing at its byte range). A product counts as stored only when it and its report are both written; everything
- * else is named in the outcome with its reason, so that the consumer settles each product by what became of it.
+ * else is named in the outcome with its reason and whose fault it was, so that the consumer settles each product by
+ * what became of it. The group's deadline bounds all of it: the saver answers by then with nothing left running.
  */
 public final class SaverVerticle extends VerticleBase {
   private static final Logger JOURNEY = LoggerFactory.getLogger("catalog.journey");
+  /** Less time than this left before the deadline: no call is started, its answer would come too late. */
+  private static final long MIN_CALL_MILLIS = 50;
   private final ProductStore store;
   private final ReportBucket reports;
   private final String reportPrefix;
   private final boolean batchedReports;
   private final int putsInFlight;
+  private final Duration callTimeout;
   private final CatalogMetrics metrics;
   private final Tracing tracing;
   private MessageConsumer<SaveBatch> consumer;
 
   public SaverVerticle(ProductStore store, ReportBucket reports, String reportPrefix, boolean batchedReports,
-                       int putsInFlight, CatalogMetrics metrics, Tracing tracing) {
+                       int putsInFlight, Duration callTimeout, CatalogMetrics metrics, Tracing tracing) {
     this.putsInFlight = putsInFlight;
+    this.callTimeout = callTimeout;
     this.tracing = tracing;
     this.store = store;
     this.reports = reports;
@@ -78,27 +85,28 @@ public final class SaverVerticle extends VerticleBase {
     // one write per product id: a batch may hold duplicate deliveries, and BatchWriteItem refuses duplicate keys
     Map<String, Product> products = new LinkedHashMap<>();
     request.body().products().forEach(p -> products.putIfAbsent(p.id(), p));
-    save(products, request.body().again())
-        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), Dependencies.describe(error)))
+    Deadline deadline = request.body().deadline();
+    save(products, request.body().again(), deadline)
+        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), Dependencies.failure("saver", error)))
         .onSuccess(outcome -> {
           record(products, outcome, started, startedAt, request.body().traces());
           request.reply(outcome);
         });
   }
 
-  private Future<SaveOutcome> save(Map<String, Product> products, Set<String> again) {
+  private Future<SaveOutcome> save(Map<String, Product> products, Set<String> again, Deadline deadline) {
     if (!batchedReports || again.isEmpty()) {
-      return write(products);
+      return write(products, deadline);
     }
     return alreadyStored(products, again).compose(done -> {
       if (done.isEmpty()) {
-        return write(products);
+        return write(products, deadline);
       }
       Map<String, Product> rest = new LinkedHashMap<>(products);
       rest.keySet().removeAll(done);
       Future<SaveOutcome> written = rest.isEmpty()
           ? Future.succeededFuture(new SaveOutcome(Set.of(), Map.of()))
-          : write(rest);
+          : write(rest, deadline);
       return written.map(outcome -> {
         Set<String> stored = new HashSet<>(outcome.stored());
         stored.addAll(done);
@@ -135,7 +143,7 @@ public final class SaverVerticle extends VerticleBase {
     }).otherwise(error -> Set.of()); // the check is an optimisation of the S3 side: store them again
   }
 
-  private Future<SaveOutcome> write(Map<String, Product> products) {
+  private Future<SaveOutcome> write(Map<String, Product> products, Deadline deadline) {
     Instant storedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as createdAt
     BatchReport batch = batchedReports ? BatchReport.of(reportPrefix, new ArrayList<>(products.values())) : null;
     List<StoredProduct> stored = new ArrayList<>(products.size());
@@ -144,64 +152,85 @@ public final class SaverVerticle extends VerticleBase {
           : ReportLocation.whole(ProductReport.objectKey(reportPrefix, p.id()));
       stored.add(new StoredProduct(p, storedAt, report));
     }
-    return store.putAll(stored)
+    return store.putAll(stored, deadline)
         .compose(written -> batch != null
-            ? writeBatchReport(products, written, batch)
-            : writeReports(products, written))
-        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), store.dependency() + ": " + Dependencies.describe(error)));
+            ? writeBatchReport(products, written, batch, deadline)
+            : writeReports(products, written, deadline))
+        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), Dependencies.failure(store.dependency(), error)));
   }
 
   /**
    * One object per product, at most {@code putsInFlight} at once: a group may hold a thousand products, and the SDK
    * would queue whatever its connections cannot take, each queued call nearer its deadline.
    */
-  private Future<SaveOutcome> writeReports(Map<String, Product> products, ProductStore.Written written) {
-    Map<String, String> failed = new HashMap<>(written.failed());
+  private Future<SaveOutcome> writeReports(Map<String, Product> products, ProductStore.Written written,
+                                           Deadline deadline) {
+    Map<String, Failure> failed = new HashMap<>(written.failed());
     List<Product> toWrite = new ArrayList<>(written.written().size());
     for (Product p : products.values()) {
       if (written.written().contains(p.id())) {
         toWrite.add(p);
       } else {
-        failed.putIfAbsent(p.id(), store.dependency() + " did not write the product");
+        failed.putIfAbsent(p.id(), Failure.own(store.dependency() + " did not write the product"));
       }
     }
     Set<String> stored = new HashSet<>();
-    return writeReports(toWrite, 0, stored, failed).map(v -> new SaveOutcome(stored, failed));
+    return writeReports(toWrite, 0, stored, failed, deadline).map(v -> new SaveOutcome(stored, failed));
   }
 
-  private Future<Void> writeReports(List<Product> products, int from, Set<String> stored, Map<String, String> failed) {
+  /**
+   * The reports from {@code from} on, {@code putsInFlight} at a time. No wave starts once the deadline has (nearly)
+   * passed: the products left are handed on as S3's fault (a slow S3 is not theirs), and none of their puts is still
+   * running when the consumer settles them.
+   */
+  private Future<Void> writeReports(List<Product> products, int from, Set<String> stored, Map<String, Failure> failed,
+                                    Deadline deadline) {
     if (from >= products.size()) {
       return Future.succeededFuture();
     }
+    if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
+      Failure late = Failure.ofDependency("S3: the report was not written before the save's deadline");
+      products.subList(from, products.size()).forEach(p -> failed.put(p.id(), late));
+      metrics.deadlinePassed(products.size() - from);
+      return Future.succeededFuture();
+    }
     List<Future<Void>> puts = new ArrayList<>();
+    Duration timeout = deadline.callTimeout(callTimeout);
     for (Product p : products.subList(from, Math.min(products.size(), from + putsInFlight))) {
       puts.add(reports.put(ProductReport.objectKey(reportPrefix, p.id()), ProductReport.render(p),
-              ProductReport.CONTENT_TYPE)
+              ProductReport.CONTENT_TYPE, timeout)
           .onSuccess(v -> stored.add(p.id()))
-          .onFailure(error -> failed.put(p.id(), "S3: " + Dependencies.describe(error))));
+          .onFailure(error -> failed.put(p.id(), Dependencies.failure("S3", error))));
     }
     return Future.join(puts).transform(done -> {
       metrics.reportObjects((int) puts.stream().filter(Future::succeeded).count());
-      return writeReports(products, from + putsInFlight, stored, failed);
+      return writeReports(products, from + putsInFlight, stored, failed, deadline);
     });
   }
 
   /** Batched mode: one object for the group; it holds every product's report, so it stores them all or none. */
   private Future<SaveOutcome> writeBatchReport(Map<String, Product> products, ProductStore.Written written,
-                                               BatchReport batch) {
-    Map<String, String> failed = new HashMap<>(written.failed());
+                                               BatchReport batch, Deadline deadline) {
+    Map<String, Failure> failed = new HashMap<>(written.failed());
     products.keySet().stream().filter(id -> !written.written().contains(id))
-        .forEach(id -> failed.putIfAbsent(id, store.dependency() + " did not write the product"));
+        .forEach(id -> failed.putIfAbsent(id, Failure.own(store.dependency() + " did not write the product")));
     if (written.written().isEmpty()) {
       return Future.succeededFuture(new SaveOutcome(Set.of(), failed));
     }
-    return reports.put(batch.key(), batch.content(), ProductReport.CONTENT_TYPE)
+    if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
+      Failure late = Failure.ofDependency("S3: the report was not written before the save's deadline");
+      written.written().forEach(id -> failed.put(id, late));
+      metrics.deadlinePassed(written.written().size());
+      return Future.succeededFuture(new SaveOutcome(Set.of(), failed));
+    }
+    return reports.put(batch.key(), batch.content(), ProductReport.CONTENT_TYPE, deadline.callTimeout(callTimeout))
         .map(v -> {
           metrics.reportObjects(1);
           return new SaveOutcome(written.written(), failed);
         })
         .otherwise(error -> {
-          written.written().forEach(id -> failed.put(id, "S3: " + Dependencies.describe(error)));
+          Failure failure = Dependencies.failure("S3", error);
+          written.written().forEach(id -> failed.put(id, failure));
           return new SaveOutcome(Set.of(), failed);
         });
   }
@@ -215,7 +244,8 @@ public final class SaverVerticle extends VerticleBase {
       TraceContext parent = traced ? TraceContext.parse(traces.get(id)) : null;
       Span span = tracing.enabled() ? tracing.start("store product", SpanKind.CONSUMER, parent, startedAt) : null;
       if (span != null) {
-        Tracing.end(span, id, stored, outcome.failed().get(id));
+        Failure failure = outcome.failed().get(id);
+        Tracing.end(span, id, stored, failure == null ? null : failure.toString());
       }
       if (!stored) {
         continue;

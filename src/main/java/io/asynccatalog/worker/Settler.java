@@ -1,6 +1,7 @@
 package io.asynccatalog.worker;
 
 import io.asynccatalog.bus.SaveOutcome;
+import io.asynccatalog.domain.Failure;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductMessages;
 import io.asynccatalog.queue.ProductMessages.Contents;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,14 +25,18 @@ import java.util.Set;
  * is stored or handed on:
  * <ul>
  *   <li>all stored: deleted;</li>
- *   <li>none stored, none out of tries: hidden for a backoff and tried again whole (an outage, or a one-product
- *   message);</li>
+ *   <li>none stored, each failed for its own fault with tries left: hidden for a backoff and tried again whole (a
+ *   one-product message of a bad product);</li>
  *   <li>otherwise the failed products are handed on first: those with tries left as one new message carrying their
- *   attempt count (delayed by their backoff), each one out of tries alone to the dead-letter queue with the reason;
+ *   attempt counts (delayed by their backoff), each one out of tries alone to the dead-letter queue with the reason;
  *   the original is deleted once those sends succeeded, and hidden for a backoff if any did not.</li>
  * </ul>
- * A product's tries are the attempts its message carries plus the message's receive count, so a poison product
- * reaches the dead-letter queue alone, after {@code maxReceiveCount} tries, without its pack-mates.
+ * A product's tries are for its own faults: the attempts its message carries plus the message's receive count, so
+ * a poison product reaches the dead-letter queue alone, after {@code maxReceiveCount} tries, without its
+ * pack-mates. A product that failed for a dependency's fault (an outage, throttling, a deadline passed while a
+ * dependency was slow) is handed on without this receive counted, however often that happens: a dependency's trouble
+ * never sends a product to the dead-letter queue. Its wait grows with each such hand-over, and meanwhile
+ * {@link StoreGate} stops the consumers from taking more work the dependency cannot take.
  */
 final class Settler {
   private static final Logger LOG = LoggerFactory.getLogger(Settler.class);
@@ -39,14 +45,17 @@ final class Settler {
   private final DeleteBatcher deletes;
   private final RetryBackoff backoff;
   private final int maxReceiveCount;
+  private final Duration callTimeout;
   private final CatalogMetrics metrics;
 
-  Settler(ProductQueue queue, DeleteBatcher deletes, RetryBackoff backoff, int maxReceiveCount,
+  /** {@code callTimeout}: the deadline of the settling calls, within what the visibility keeper guarantees. */
+  Settler(ProductQueue queue, DeleteBatcher deletes, RetryBackoff backoff, int maxReceiveCount, Duration callTimeout,
           CatalogMetrics metrics) {
     this.queue = queue;
     this.deletes = deletes;
     this.backoff = backoff;
     this.maxReceiveCount = maxReceiveCount;
+    this.callTimeout = callTimeout;
     this.metrics = metrics;
   }
 
@@ -65,70 +74,81 @@ final class Settler {
   /** What to send before a message may be deleted. */
   private record Handover(Received received, List<ProductQueue.Outgoing> retry, List<ProductQueue.Outgoing> dead) {}
 
-  Future<Void> settle(List<Received> group, SaveOutcome outcome) {
+  /** Settles each message of the group; the keeper stops extending a message just before its delete or backoff. */
+  Future<Void> settle(List<Received> group, SaveOutcome outcome, VisibilityKeeper keeper) {
     List<Message> delete = new ArrayList<>();
     Map<Message, Integer> hide = new LinkedHashMap<>();
     List<Handover> handovers = new ArrayList<>();
     int retried = 0;
+    int deferred = 0;
     for (Received received : group) {
       int tries = received.receiveCount();
-      List<QueuedProduct> retry = new ArrayList<>();
+      List<String> again = new ArrayList<>();
+      int delay = 0;
+      int ownFaults = 0;
       List<ProductQueue.Outgoing> dead = new ArrayList<>();
       for (QueuedProduct product : received.contents().products()) {
         String id = product.product().id();
         if (outcome.stored().contains(id)) {
           continue;
         }
+        Failure failure = outcome.failed().getOrDefault(id, Failure.own("not stored"));
+        if (failure.dependency()) {
+          // this receive is not counted: the product did nothing wrong
+          int deferrals = product.deferrals() + 1;
+          again.add(ProductMessages.packEntry(product.product(), product.attempts() + tries - 1, deferrals,
+              product.traceparent(), false));
+          delay = Math.max(delay, backoff.delaySeconds(deferrals));
+          deferred++;
+          continue;
+        }
         int attempts = product.attempts() + tries;
         if (attempts >= maxReceiveCount) {
-          dead.add(deadLetter(received, product, attempts, outcome.failed().get(id)));
+          dead.add(deadLetter(received, product, attempts, failure));
         } else {
-          retry.add(product);
+          again.add(ProductMessages.packEntry(product.product(), attempts, product.deferrals(),
+              product.traceparent(), false));
+          delay = Math.max(delay, backoff.delaySeconds(attempts));
+          ownFaults++;
+          retried++;
         }
       }
       received.contents().rejected().forEach(r -> dead.add(new ProductQueue.Outgoing(r.entry(), 0,
           Map.of(ProductQueue.REJECTED_REASON, r.reason()))));
-      retried += retry.size();
-      if (retry.isEmpty() && dead.isEmpty()) {
+      if (again.isEmpty() && dead.isEmpty()) {
         delete.add(received.message());
-      } else if (dead.isEmpty() && retry.size() == received.contents().size()) {
+      } else if (dead.isEmpty() && ownFaults == received.contents().size()) {
         hide.put(received.message(), backoff.delaySeconds(tries)); // nothing stored: the message is tried again
       } else {
-        handovers.add(new Handover(received, retry.isEmpty() ? List.of() : List.of(republish(retry, tries)), dead));
+        handovers.add(new Handover(received,
+            again.isEmpty() ? List.of() : List.of(new ProductQueue.Outgoing(ProductMessages.pack(again), delay,
+                Map.of())), dead));
       }
     }
     metrics.retried(retried);
+    metrics.deferred(deferred);
     if (!outcome.failed().isEmpty()) {
-      LOG.warn("{} product(s) not stored, retried later or dead-lettered: {}", outcome.failed().size(),
+      LOG.warn("{} product(s) not stored, tried again later or dead-lettered: {}", outcome.failed().size(),
           outcome.failed());
     }
     return handOver(handovers, hide)
         .compose(handedOver -> {
           delete.addAll(handedOver);
-          return Future.all(deletes.delete(delete), queue.changeVisibility(hide));
+          delete.forEach(keeper::release);
+          hide.keySet().forEach(keeper::release);
+          return Future.all(deletes.delete(delete), queue.changeVisibility(hide, callTimeout)
+              .onSuccess(failed -> metrics.visibilityFailures(failed.size())));
         })
         .mapEmpty();
   }
 
   /** One product out of tries, to go to the dead-letter queue alone, with its reason. */
-  private ProductQueue.Outgoing deadLetter(Received received, QueuedProduct product, int attempts, String reason) {
-    String why = "failed on " + attempts + " attempt(s); last: " + (reason == null ? "not stored" : reason);
+  private ProductQueue.Outgoing deadLetter(Received received, QueuedProduct product, int attempts, Failure failure) {
+    String why = "failed on " + attempts + " attempt(s); last: " + failure.reason();
     // a one-product message of the first format goes as it is, so that older readers can still redrive it
     String body = !received.contents().pack() ? received.message().body()
         : ProductMessages.pack(List.of(ProductMessages.packEntry(product.product(), attempts, product.traceparent())));
     return new ProductQueue.Outgoing(body, 0, Map.of(ProductQueue.REJECTED_REASON, why));
-  }
-
-  /** The failed products of a pack as one new message, their tries carried along, delayed by their backoff. */
-  private ProductQueue.Outgoing republish(List<QueuedProduct> products, int tries) {
-    List<String> entries = new ArrayList<>(products.size());
-    int delay = 0;
-    for (QueuedProduct product : products) {
-      int attempts = product.attempts() + tries;
-      entries.add(ProductMessages.packEntry(product.product(), attempts, product.traceparent()));
-      delay = Math.max(delay, backoff.delaySeconds(attempts));
-    }
-    return new ProductQueue.Outgoing(ProductMessages.pack(entries), delay, Map.of());
   }
 
   /**
@@ -174,5 +194,4 @@ final class Settler {
       return done;
     });
   }
-
 }

@@ -121,6 +121,29 @@ class CatalogConfigTest {
     assertTrue(e.getMessage().contains("CATALOG_LOCAL_SQS_PORT: 70000 is outside 0..65535"), e.getMessage());
   }
 
+  /** Timings that contradict each other would break a promise at run time: they are refused at start, by key. */
+  @Test
+  void timingSettingsThatContradictEachOtherAreRefusedNamingTheirKeys() {
+    JsonObject json = ConfigLoader.defaults()
+        .put("CATALOG_VISIBILITY_TIMEOUT_SECONDS", 3).put("CATALOG_DELETE_LINGER_MS", 1000)
+        .put("CATALOG_SAVE_TIMEOUT_MS", 5000).put("CATALOG_AWS_CALL_TIMEOUT_MS", 8000)
+        .put("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 4000).put("CATALOG_ENQUEUE_TIMEOUT_MS", 4000)
+        .put("CATALOG_ENQUEUE_LINGER_MS", 500)
+        .put("CATALOG_RETRY_BASE_SECONDS", 10).put("CATALOG_RETRY_MAX_SECONDS", 5);
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(json));
+    for (String pair : List.of("CATALOG_DELETE_LINGER_MS (1000) must be less than a third of "
+            + "CATALOG_VISIBILITY_TIMEOUT_SECONDS", "CATALOG_SAVE_TIMEOUT_MS (5000) must be at least "
+            + "CATALOG_AWS_CALL_TIMEOUT_MS (8000)", "CATALOG_ENQUEUE_TIMEOUT_MS (4000) must be less than "
+            + "CATALOG_HTTP_REQUEST_TIMEOUT_MS (4000)", "CATALOG_RETRY_MAX_SECONDS (5) must be at least "
+            + "CATALOG_RETRY_BASE_SECONDS (10)")) {
+      assertTrue(e.getMessage().contains(pair), pair + " in: " + e.getMessage());
+    }
+    assertThrows(ConfigException.class, () -> CatalogConfig.from(ConfigLoader.defaults()
+        .put("CATALOG_ENQUEUE_TIMEOUT_MS", 500).put("CATALOG_ENQUEUE_IDLE_LINGER_MS", 500)), "a linger as long as "
+        + "the deadline it lingers within");
+    CatalogConfig.from(ConfigLoader.defaults()); // the shipped defaults agree with each other
+  }
+
   @Test
   void missingKeysAreNamed() {
     JsonObject json = ConfigLoader.defaults();

@@ -40,7 +40,8 @@ class HostileInputTest {
   static void start() throws Exception {
     service = RunningApp.start("hostile", dir, json -> json
         .put("CATALOG_HTTP_MAX_BODY_BYTES", 16_384)
-        .put("CATALOG_HTTP_REQUEST_TIMEOUT_MS", REQUEST_TIMEOUT_MS));
+        .put("CATALOG_HTTP_REQUEST_TIMEOUT_MS", REQUEST_TIMEOUT_MS)
+        .put("CATALOG_ENQUEUE_TIMEOUT_MS", 1000));
   }
 
   @AfterAll

@@ -77,7 +77,8 @@ class ClientLimitsTest {
         .put("CATALOG_BATCH_MAX_PRODUCTS", 100)
         .put("CATALOG_ENQUEUE_MAX_BATCHES_IN_FLIGHT", 1)
         .put("CATALOG_PACK_MAX_PRODUCTS", 5)
-        .put("CATALOG_ENQUEUE_TIMEOUT_MS", 10_000));
+        .put("CATALOG_ENQUEUE_TIMEOUT_MS", 10_000)
+        .put("CATALOG_HTTP_REQUEST_TIMEOUT_MS", 15_000));
   }
 
   @AfterAll

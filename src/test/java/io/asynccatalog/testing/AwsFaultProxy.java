@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for. SQS: while armed, every SendMessageBatch entry whose body contains the marker is taken out of the request
  * before it is forwarded, and answered as a failed entry (InternalError, not the sender's fault), as SQS itself may
  * answer; the others reach the server. DynamoDB: while armed, a PutItem or BatchWriteItem whose body contains the
- * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take.
+ * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take; or every
+ * BatchWriteItem is left unprocessed, as DynamoDB throttles a hot partition. Any call may be delayed by operation.
  */
 public final class AwsFaultProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
@@ -30,6 +31,10 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private volatile String marker;
   private volatile String writeMarker;
+  private volatile boolean unprocessed;
+  private final AtomicInteger throttled = new AtomicInteger();
+  private final java.util.Map<String, Long> delays = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
   public AwsFaultProxy(int upstreamPort) throws Exception {
     this.upstreamPort = upstreamPort;
@@ -53,6 +58,30 @@ public final class AwsFaultProxy implements AutoCloseable {
     writeMarker = text;
   }
 
+  /**
+   * From now on (true), every BatchWriteItem is answered 200 with all its items in {@code UnprocessedItems}, as
+   * DynamoDB throttles a hot partition; nothing reaches the server. Other calls (reads, PutItem) pass.
+   */
+  public void leaveWritesUnprocessed(boolean on) {
+    unprocessed = on;
+  }
+
+  /** How many BatchWriteItem calls were answered with everything unprocessed. */
+  public int throttled() {
+    return throttled.get();
+  }
+
+  /** Calls of {@code operation} (e.g. "DeleteMessageBatch") reach the server {@code millis} late (0: at once). */
+  public void delay(String operation, long millis) {
+    delays.put(operation, millis);
+  }
+
+  /** How many calls of {@code operation} came through the proxy. */
+  public int calls(String operation) {
+    AtomicInteger count = calls.get(operation);
+    return count == null ? 0 : count.get();
+  }
+
   /** How many entries (or writes) were failed so far. */
   public int refused() {
     return refused.get();
@@ -61,6 +90,24 @@ public final class AwsFaultProxy implements AutoCloseable {
   private void forward(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       String target = request.getHeader("X-Amz-Target");
+      String operation = target == null ? "" : target.substring(target.lastIndexOf('.') + 1);
+      calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+      long delay = delays.getOrDefault(operation, 0L);
+      if (delay > 0) {
+        vertx.setTimer(delay, id -> handle(request, body, target));
+      } else {
+        handle(request, body, target);
+      }
+    });
+  }
+
+  private void handle(HttpServerRequest request, Buffer body, String target) {
+    {
+      if (unprocessed && target != null && target.endsWith(".BatchWriteItem")) {
+        throttled.incrementAndGet();
+        answer(request, new JsonObject().put("UnprocessedItems", body.toJsonObject().getJsonObject("RequestItems")));
+        return;
+      }
       String fail = marker;
       JsonArray failed = new JsonArray();
       Buffer forwarded = body;
@@ -106,7 +153,7 @@ public final class AwsFaultProxy implements AutoCloseable {
           .onSuccess(merged -> request.response().setStatusCode(merged.status)
               .putHeader(HttpHeaders.CONTENT_TYPE, merged.contentType).end(merged.body))
           .onFailure(error -> request.connection().close());
-    });
+    }
   }
 
   private record Answer(int status, String contentType, Buffer body) {}

@@ -1,6 +1,8 @@
 package io.asynccatalog.store.postgres;
 
 import io.asynccatalog.aws.Dependencies;
+import io.asynccatalog.bus.Deadline;
+import io.asynccatalog.domain.Failure;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ReportLocation;
 import io.asynccatalog.domain.StoredProduct;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The product table in PostgreSQL. A stored group is one statement, one round trip: the products' columns as arrays,
@@ -61,39 +64,48 @@ public final class PostgresProductStore implements ProductStore {
 
   /**
    * One statement for the group. PostgreSQL refuses a statement whole when one row is bad, so then each product is
-   * written on its own (pipelined on the pool's connections) to find the bad one and store the others.
+   * written on its own (pipelined on the pool's connections) to find the bad one and store the others. The wait
+   * ends at the deadline; the server ends the statement itself at its {@code statement_timeout}, which is the call
+   * timeout, no longer than a save (see {@code PostgresSettings}).
    */
   @Override
-  public Future<Written> putAll(List<StoredProduct> products) {
+  public Future<Written> putAll(List<StoredProduct> products, Deadline deadline) {
     if (products.isEmpty()) {
       return Future.succeededFuture(new Written(Set.of(), Map.of()));
     }
     Set<String> ids = new LinkedHashSet<>();
     products.forEach(p -> ids.add(p.product().id()));
-    return breaker.<Written>execute(() -> pool.preparedQuery(UPSERT).execute(columns(products))
+    return breaker.<Written>execute(() -> within(deadline, pool.preparedQuery(UPSERT).execute(columns(products)))
             .map(done -> new Written(ids, Map.of())))
         .recover(error -> products.size() > 1 && !Dependencies.isOutage(error)
-            ? oneByOne(products)
+            ? oneByOne(products, deadline)
             : Future.failedFuture(error));
   }
 
-  private Future<Written> oneByOne(List<StoredProduct> products) {
+  private Future<Written> oneByOne(List<StoredProduct> products, Deadline deadline) {
     Map<String, Future<?>> writes = new HashMap<>();
     for (StoredProduct p : products) {
-      writes.put(p.product().id(), breaker.execute(() -> pool.preparedQuery(UPSERT).execute(columns(List.of(p)))));
+      writes.put(p.product().id(), breaker.execute(() -> within(deadline,
+          pool.preparedQuery(UPSERT).execute(columns(List.of(p))))));
     }
     return Future.join(new ArrayList<>(writes.values())).transform(done -> {
       Set<String> written = new HashSet<>();
-      Map<String, String> failed = new HashMap<>();
+      Map<String, Failure> failed = new HashMap<>();
       writes.forEach((id, write) -> {
         if (write.succeeded()) {
           written.add(id);
         } else {
-          failed.put(id, "PostgreSQL: " + Dependencies.describe(write.cause()));
+          failed.put(id, Dependencies.failure("PostgreSQL", write.cause()));
         }
       });
       return Future.succeededFuture(new Written(written, failed));
     });
+  }
+
+  /** The statement's result, or a timeout failure (an outage: the database did not answer in time) at the deadline. */
+  private static <T> Future<T> within(Deadline deadline, Future<T> statement) {
+    long left = Math.max(1, deadline.remaining().toMillis());
+    return statement.timeout(left, TimeUnit.MILLISECONDS);
   }
 
   /** The group as twelve arrays, one per column, in the order of {@link #COLUMNS}. */
