@@ -23,6 +23,9 @@ public final class DelayProxy implements AutoCloseable {
   private final java.util.Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private volatile long delayMs;
   private volatile boolean down;
+  private volatile boolean blackHole;
+  /** Connections whose bytes are dropped for good, as a dropped NAT mapping or a failed-over primary leaves them. */
+  private final java.util.Set<NetSocket> holed = ConcurrentHashMap.newKeySet();
 
   public DelayProxy(int upstreamPort) throws Exception {
     NetClient client = vertx.createNetClient();
@@ -62,6 +65,18 @@ public final class DelayProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * On: every open connection, and each one opened while it is on, silently drops what either side sends, and keeps
+   * doing so forever: nothing is closed, nothing is answered. Off: connections opened from now on pass again (a
+   * new primary is up), the holed ones stay dead.
+   */
+  public void blackHole(boolean on) {
+    blackHole = on;
+    if (on) {
+      holed.addAll(open);
+    }
+  }
+
   /** Starts counting the occurrences of {@code text} in client requests. */
   public void watch(String text) {
     watched.putIfAbsent(text, new AtomicInteger());
@@ -74,13 +89,22 @@ public final class DelayProxy implements AutoCloseable {
   private void wire(NetSocket inbound, NetSocket upstream) {
     open.add(inbound);
     open.add(upstream);
+    if (blackHole) {
+      holed.add(inbound);
+    }
     Scanner scanner = new Scanner();
     inbound.handler(data -> {
+      if (holed.contains(inbound) || holed.contains(upstream)) {
+        return;
+      }
       upstream.write(data);
       scanner.scan(data.toString(StandardCharsets.ISO_8859_1));
     });
     Future<?>[] last = {Future.succeededFuture()};
     upstream.handler(data -> {
+      if (holed.contains(inbound) || holed.contains(upstream)) {
+        return;
+      }
       long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
       last[0] = last[0].compose(v -> {
         long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
