@@ -13,12 +13,14 @@ import java.time.ZoneOffset;
 
 /**
  * Deletes expired idempotency keys, a bounded number at a time, as DynamoDB's TTL does for its table. Every instance
- * sweeps; deleting a row twice is harmless.
+ * sweeps; rows another instance is deleting at that moment are skipped, not waited for.
  */
 public final class ExpiredKeysSweeper extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ExpiredKeysSweeper.class);
-  private static final String SWEEP = "DELETE FROM idempotency_keys WHERE key IN "
-      + "(SELECT key FROM idempotency_keys WHERE expires_at < $1 LIMIT $2)";
+  // SKIP LOCKED: instances sweeping at once take different rows instead of queueing behind each other's locks and
+  // deleting the same rows twice
+  static final String SWEEP = "DELETE FROM idempotency_keys WHERE key IN "
+      + "(SELECT key FROM idempotency_keys WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
   private static final int PER_SWEEP = 10_000;
 
   private final Pool pool;
@@ -43,12 +45,18 @@ public final class ExpiredKeysSweeper extends VerticleBase {
   }
 
   private void sweep() {
-    pool.preparedQuery(SWEEP).execute(Tuple.of(Instant.now().atOffset(ZoneOffset.UTC), PER_SWEEP))
-        .onSuccess(rows -> {
-          if (rows.rowCount() > 0) {
-            LOG.debug("deleted {} expired idempotency key(s)", rows.rowCount());
+    sweep(pool, PER_SWEEP)
+        .onSuccess(deleted -> {
+          if (deleted > 0) {
+            LOG.debug("deleted {} expired idempotency key(s)", deleted);
           }
         })
         .onFailure(error -> LOG.warn("sweeping expired idempotency keys failed: {}", error.toString()));
+  }
+
+  /** One sweep of at most {@code limit} expired keys; succeeds with how many it deleted. */
+  static Future<Integer> sweep(io.vertx.sqlclient.SqlClient client, int limit) {
+    return client.preparedQuery(SWEEP).execute(Tuple.of(Instant.now().atOffset(ZoneOffset.UTC), limit))
+        .map(rows -> rows.rowCount());
   }
 }
