@@ -233,7 +233,7 @@ public final class CatalogApp implements AutoCloseable {
       HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(
           new IngestRoutes(vertx, parser, batchParser, keys, readiness, config.ingest().packing(),
               config.ingest().timeout(), limiter, metrics, tracing),
-          new ProductRoutes(store, reports, new Parameters(contract)),
+          new ProductRoutes(store, reports, new Parameters(contract), limiter),
           deadLetters, apiKeys, readiness, dependencies, contract, registryName), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);
       return verticle;

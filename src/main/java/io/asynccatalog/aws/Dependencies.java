@@ -88,6 +88,46 @@ public final class Dependencies {
         || (cause instanceof SdkException && cause.getCause() instanceof java.io.IOException);
   }
 
+  /**
+   * Whether a failed call may still have done its work: a request that was sent and whose answer did not come (a
+   * timeout, a connection lost mid-call), on any of the SDK's attempts. False only when no attempt can have reached
+   * the service: an open circuit, a connection refused, an answer that refused it.
+   */
+  public static boolean maybeDelivered(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof io.vertx.circuitbreaker.OpenCircuitException) {
+      return false;
+    }
+    if (reachedMaybe(cause)) {
+      return true;
+    }
+    for (Throwable earlier : cause.getSuppressed()) { // the SDK's earlier attempts
+      if (reachedMaybe(earlier)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean reachedMaybe(Throwable error) {
+    for (Throwable c = error; c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+          || c instanceof AwsServiceException) {
+        return false; // never connected, or answered
+      }
+      if (c instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException
+          || c instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException
+          || c instanceof TimeoutException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return error instanceof SdkClientException || error instanceof java.io.IOException
+        || error instanceof io.vertx.core.VertxException;
+  }
+
   /** What went wrong, in the service's own words, without the class names of the exceptions around it. */
   public static String describe(Throwable error) {
     Throwable cause = unwrap(error);

@@ -3,10 +3,11 @@ package io.asynccatalog.bus;
 import java.util.List;
 
 /**
- * Products of one request to put on the queue, in request order, each already in the form it travels in, and the
- * client that sent them (the publisher keeps each client to its share of the products waiting).
+ * Products of one request to put on the queue, in request order, each already in the form it travels in, the
+ * client that sent them (the publisher keeps each client to its share of the products waiting), and the request's
+ * deadline, by which the publisher answers: a product not sent by then is not sent at all.
  */
-public record EnqueueRequest(String client, List<Outgoing> products) {
+public record EnqueueRequest(String client, List<Outgoing> products, Deadline deadline) {
   public EnqueueRequest {
     products = List.copyOf(products);
   }

@@ -3,12 +3,18 @@ package io.asynccatalog.bus;
 import java.util.BitSet;
 
 /**
- * What became of an {@link EnqueueRequest}: which products (by index) SQS acknowledged; for the others, why not,
- * and whether SQS refused them as malformed ({@code refused}: retrying cannot help) rather than being unavailable.
+ * What became of an {@link EnqueueRequest}: which products (by index) SQS acknowledged, which may or may not be on
+ * the queue ({@code unknown}: their send was made and its answer never came); for the others, why not, and whether
+ * SQS refused them as malformed ({@code refused}: retrying cannot help) rather than being unavailable.
  */
-public record EnqueueResult(int size, BitSet accepted, String failure, boolean refused) {
+public record EnqueueResult(int size, BitSet accepted, BitSet unknown, String failure, boolean refused) {
   public EnqueueResult {
     accepted = (BitSet) accepted.clone();
+    unknown = (BitSet) unknown.clone();
+  }
+
+  public boolean isUnknown(int index) {
+    return unknown.get(index);
   }
 
   public int acceptedCount() {

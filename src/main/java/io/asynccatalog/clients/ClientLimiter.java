@@ -68,6 +68,26 @@ public final class ClientLimiter {
         state(limit, remaining));
   }
 
+  /**
+   * Before a request's body is read: null when the client may go on (it is not limited, or has a product left),
+   * else the refusal, its {@code retryAfterSeconds} the wait for one product. Takes nothing: the products are taken
+   * once they are counted.
+   */
+  public Decision refuseEmpty(String client) {
+    Limited limited = buckets.get(client);
+    if (limited == null) {
+      return null;
+    }
+    long remaining = limited.bucket().getAvailableTokens();
+    if (remaining > 0) {
+      return null;
+    }
+    RateLimits.Limit limit = limited.limit();
+    long retryAfter = Math.max(1, ceilDiv(limited.bucket().estimateAbilityToConsume(1).getNanosToWaitForRefill(),
+        1_000_000_000L));
+    return new Decision(false, false, limit, 0, retryAfter, limited.policy(), state(limit, 0));
+  }
+
   /** r: the products left now; t: the seconds until the bucket is full again. */
   private static String state(RateLimits.Limit limit, long remaining) {
     long reset = ceilDiv(Math.max(0, limit.burst() - remaining), limit.perSecond());

@@ -55,6 +55,11 @@ public record CatalogConfig(
           ? " in AWS mode" : "") + ") but none is set; set CATALOG_API_KEYS, or CATALOG_AUTH=off");
     }
     ClientKeys clients = keysRequired ? ClientKeys.parse(apiKeys, r::problem) : ClientKeys.off();
+    String readAuth = r.oneOf("CATALOG_AUTH_READS", Set.of("auto", "required", "off"));
+    boolean readKeys = readAuth.equals("required") || (readAuth.equals("auto") && keysRequired);
+    if (readKeys && !keysRequired) {
+      r.problem("CATALOG_AUTH_READS: keys on reads need API keys (CATALOG_AUTH=" + auth + " turns them off)");
+    }
     RateLimits limits = RateLimits.parse(r.integer("CATALOG_RATE_LIMIT_PER_SECOND", 0, 100_000_000),
         r.integer("CATALOG_RATE_LIMIT_BURST", 0, 1_000_000_000), r.optionalString("CATALOG_RATE_LIMITS"),
         clients.names(), r::problem);
@@ -70,7 +75,8 @@ public record CatalogConfig(
         r.integer("CATALOG_BATCH_MAX_PRODUCTS", 1, 100_000),
         r.integer("CATALOG_BATCH_MAX_BODY_BYTES", 1024, 256 << 20),
         r.oneOf("CATALOG_HTTP2_CLEARTEXT", Set.of("true", "false")).equals("true"),
-        r.integer("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", 1, 100_000));
+        r.integer("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", 1, 100_000),
+        readKeys);
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
         r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -201,13 +207,18 @@ public record CatalogConfig(
     return configured == 0 ? cores : configured;
   }
 
-  /** The public API server; a negative port asks Vert.x for one random port shared by all instances. */
+  /**
+   * The public API server; a negative port asks Vert.x for one random port shared by all instances. {@code readKeys}:
+   * the read routes take the client's API key too.
+   */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
                            ClientKeys clients, RateLimits rateLimits, int requestTimeoutMs, int batchMaxProducts,
-                           int batchMaxBodyBytes, boolean http2Cleartext, int http2MaxConcurrentStreams) {
+                           int batchMaxBodyBytes, boolean http2Cleartext, int http2MaxConcurrentStreams,
+                           boolean readKeys) {
     public HttpConfig withPort(int newPort) {
       return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, clients, rateLimits,
-          requestTimeoutMs, batchMaxProducts, batchMaxBodyBytes, http2Cleartext, http2MaxConcurrentStreams);
+          requestTimeoutMs, batchMaxProducts, batchMaxBodyBytes, http2Cleartext, http2MaxConcurrentStreams,
+          readKeys);
     }
   }
 

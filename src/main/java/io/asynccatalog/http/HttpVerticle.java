@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +19,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -67,13 +67,16 @@ public final class HttpVerticle extends VerticleBase {
     ProductRoutes products = http.products();
     IngestRoutes ingest = http.ingest();
     Router router = Router.router(vertx);
-    // a stalled or trickling request is cut at the deadline with a 408, whatever it was doing
-    router.route("/products*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
-    post(router, "/products", config.maxBodyBytes(), ingest::create, http);
-    post(router, "/products/batch", config.batchMaxBodyBytes(), ingest::createBatch, http);
-    router.get("/products").handler(products::list);
-    router.get("/products/:id").handler(products::get);
-    router.get("/products/:id/report").handler(products::report);
+    // one deadline per request: a stalled or trickling request, or a slow step, is cut with a 408, unless its
+    // products are being queued (the publisher then answers within what is left)
+    router.route("/products*").handler(new RequestDeadline(vertx, Duration.ofMillis(config.requestTimeoutMs())));
+    post(router, "/products", config.maxBodyBytes(), ingest::parseOne, http);
+    post(router, "/products/batch", config.batchMaxBodyBytes(), ingest::parseBatch, http);
+    // reads take the client's key too when CATALOG_AUTH_READS asks for it
+    Handler<RoutingContext> readKeys = config.readKeys() ? http.apiKeys() : RoutingContext::next;
+    router.get("/products").handler(readKeys).handler(products::list);
+    router.get("/products/:id").handler(readKeys).handler(products::get);
+    router.get("/products/:id/report").handler(readKeys).handler(products::report);
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(http.contract().json()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
@@ -87,21 +90,29 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * A write route: key and type are checked before the body is read; the body is bounded while it is read, and
-   * again while it is inflated when it comes gzipped.
+   * A write route, as its steps: the query, the key, admission (readiness, the Idempotency-Key, a client with
+   * products left) and the type before the body is read; the body, bounded while it is read and again while it is
+   * inflated when it comes gzipped; then parsing, the rate limit, the key's claim, the queue and the answer.
    */
-  private void post(Router router, String path, int limit, Handler<RoutingContext> handler, HttpServices http) {
-    // the write routes take no query parameters, but one that cannot be decoded is bad input all the same: a 400
-    router.post(path).handler(ctx -> {
-      ctx.queryParams();
-      ctx.next();
-    });
-    router.post(path).handler(http.apiKeys());
-    router.post(path).handler(this::requireJson);
+  private void post(Router router, String path, int limit, Handler<RoutingContext> parse, HttpServices http) {
+    IngestRoutes ingest = http.ingest();
     router.post(path)
+        // the write routes take no query parameters, but one that cannot be decoded is bad input all the same: a 400
+        .handler(ctx -> {
+          ctx.queryParams();
+          ctx.next();
+        })
+        .handler(http.apiKeys())
+        .handler(ingest::admit)
+        .handler(this::requireJson);
+    router.post(path) // a route of its own: Vert.x Web wants the body handler first on a route
         .handler(BodyHandler.create(false).setBodyLimit(limit))
         .handler(new RequestBodies(limit))
-        .handler(handler);
+        .handler(parse)
+        .handler(ingest::limit)
+        .handler(ingest::claim)
+        .handler(ingest::enqueue)
+        .handler(ingest::answer);
   }
 
   private void requireJson(RoutingContext ctx) {

@@ -1,11 +1,11 @@
 package io.asynccatalog.http;
 
 import io.asynccatalog.bus.Addresses;
-import io.asynccatalog.clients.ClientKeys;
-import io.asynccatalog.clients.ClientLimiter;
-import io.asynccatalog.clients.RateLimits;
+import io.asynccatalog.bus.Deadline;
 import io.asynccatalog.bus.EnqueueRequest;
 import io.asynccatalog.bus.EnqueueResult;
+import io.asynccatalog.clients.ClientKeys;
+import io.asynccatalog.clients.ClientLimiter;
 import io.asynccatalog.domain.FieldError;
 import io.asynccatalog.domain.Instants;
 import io.asynccatalog.domain.Product;
@@ -25,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The write side of the API: {@code POST /products} (one product) and {@code POST /products/batch} (many, all or
- * nothing at validation). Both assign ids at ingest, claim an {@code Idempotency-Key} when one is given, and hand
- * the products to the publisher; the answer says, per product, whether SQS has taken it.
+ * The write side of the API as a chain of steps over one {@link Intake}, each a route handler that either answers or
+ * passes on: {@link #admit} (before the body: readiness, the Idempotency-Key's form, a client with no rate-limit
+ * tokens left), {@link #parseOne} or {@link #parseBatch}, {@link #limit} (the client's products per second),
+ * {@link #claim} (the Idempotency-Key, with ids fixed once), {@link #enqueue} (the publisher, within what is left of
+ * the request's deadline) and {@link #answer}. A step that finds the request already answered (its 408) does nothing.
  */
 public final class IngestRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
@@ -51,6 +54,9 @@ public final class IngestRoutes {
   /** The header of the IETF idempotency-key draft. */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final Pattern VALID_KEY = Pattern.compile("[!-~]{1,255}");
+  private static final String INTAKE = "catalog.intake";
+  /** Less of the request's deadline left than this: nothing is sent to SQS, the answer is a 503. */
+  private static final Duration LEAST_TO_ENQUEUE = Duration.ofMillis(50);
 
   private final Vertx vertx;
   private final ProductRequestParser parser;
@@ -58,10 +64,10 @@ public final class IngestRoutes {
   private final IdempotencyStore keys;
   private final Readiness readiness;
   private final boolean packing;
+  private final Duration enqueueTimeout;
   private final CatalogMetrics metrics;
   private final Tracing tracing;
   private final ClientLimiter limiter;
-  private final DeliveryOptions enqueueOptions;
 
   public IngestRoutes(Vertx vertx, ProductRequestParser parser, ProductBatchParser batchParser, IdempotencyStore keys,
                       Readiness readiness, boolean packing, Duration enqueueTimeout, ClientLimiter limiter,
@@ -72,97 +78,157 @@ public final class IngestRoutes {
     this.keys = keys;
     this.readiness = readiness;
     this.packing = packing;
+    this.enqueueTimeout = enqueueTimeout;
     this.metrics = metrics;
     this.tracing = tracing;
     this.limiter = limiter;
-    // the publisher answers at its own deadline; the bus timeout is only a backstop behind it
-    this.enqueueOptions = new DeliveryOptions().setSendTimeout(enqueueTimeout.toMillis() + 1000);
   }
 
-  /** One request's products on their way to the queue. */
-  private record Intake(RoutingContext ctx, String client, boolean bulk, List<Product> products, BitSet queuedBefore,
-                        String key, IdempotencyStore.Claim claim) {
+  /** What the steps learn about one write request, in the order they learn it. */
+  private static final class Intake {
+    String client;
+    String key;
+    boolean bulk;
+    String requestHash;
+    List<ProductDraft> drafts;
+    List<Product> products;
+    BitSet queuedBefore = new BitSet();
+    IdempotencyStore.Claim claim;
+    TraceContext trace;
+    String requestId;
+    BitSet queued;
+    BitSet unknown = new BitSet();
+    String failure;
+    boolean refused;
+
     boolean replayed() {
       return claim != null && !claim.first();
     }
   }
 
-  public void create(RoutingContext ctx) {
-    String key = idempotencyKey(ctx);
-    if (key == null && ctx.response().ended()) {
-      return;
-    }
-    byte[] body = RequestBodies.bytes(ctx);
-    ProductRequestParser.Result parsed = parser.parse(body);
-    if (parsed instanceof ProductRequestParser.Invalid invalid) {
-      Problems.send(ctx, 400, "invalid-product", "Invalid product", invalid.detail(), invalid.errors());
-      return;
-    }
-    accept(ctx, false, List.of(((ProductRequestParser.Valid) parsed).draft()), key, sha256("", body));
+  private static Intake intake(RoutingContext ctx) {
+    return ctx.get(INTAKE);
   }
 
-  public void createBatch(RoutingContext ctx) {
-    String key = idempotencyKey(ctx);
-    if (key == null && ctx.response().ended()) {
-      return;
-    }
-    byte[] body = RequestBodies.bytes(ctx);
-    ProductBatchParser.Result parsed = batchParser.parse(body);
-    if (parsed instanceof ProductBatchParser.Invalid invalid) {
-      Problems.send(ctx, 400, "invalid-products", "Invalid products", invalid.detail(), invalid.errors());
-      return;
-    }
-    accept(ctx, true, ((ProductBatchParser.Valid) parsed).drafts(), key, sha256("bulk\n", body));
-  }
-
-  /** The Idempotency-Key header; null when absent, or null after answering 400 when it is malformed. */
-  private String idempotencyKey(RoutingContext ctx) {
+  /**
+   * Before the body is read: the service must be taking products, the Idempotency-Key well formed, and the client
+   * (known from its API key) must have a product left in its rate limit, so that a client with none costs no read,
+   * inflation or validation of up to megabytes of body.
+   */
+  public void admit(RoutingContext ctx) {
     if (!readiness.isReady()) {
       Problems.unavailable(ctx, "The service is " + readiness.reason() + " and takes no products now.");
-      return null;
+      return;
     }
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
     if (key != null && !VALID_KEY.matcher(key).matches()) {
       Problems.send(ctx, 400, "invalid-idempotency-key", "Invalid Idempotency-Key",
           "An Idempotency-Key is 1 to 255 visible ASCII characters.",
           List.of(new FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters")));
-      return null;
+      return;
     }
-    return key;
+    Intake intake = new Intake();
+    intake.client = ApiKeys.client(ctx);
+    intake.key = key;
+    ClientLimiter.Decision empty = limiter.refuseEmpty(intake.client);
+    if (empty != null) {
+      RateLimited.answer(ctx, intake.client, empty, 0, metrics);
+      return;
+    }
+    ctx.put(INTAKE, intake);
+    ctx.next();
   }
 
-  private void accept(RoutingContext ctx, boolean bulk, List<ProductDraft> drafts, String key, String requestHash) {
-    String client = ApiKeys.client(ctx);
-    if (!withinLimit(ctx, client, drafts.size())) {
+  /** {@code POST /products}: one product. */
+  public void parseOne(RoutingContext ctx) {
+    byte[] body = RequestBodies.bytes(ctx);
+    ProductRequestParser.Result parsed = parser.parse(body);
+    if (parsed instanceof ProductRequestParser.Invalid invalid) {
+      Problems.send(ctx, 400, "invalid-product", "Invalid product", invalid.detail(), invalid.errors());
       return;
     }
+    parsed(ctx, false, List.of(((ProductRequestParser.Valid) parsed).draft()), sha256("", body));
+  }
+
+  /** {@code POST /products/batch}: many products, all or nothing at validation. */
+  public void parseBatch(RoutingContext ctx) {
+    byte[] body = RequestBodies.bytes(ctx);
+    ProductBatchParser.Result parsed = batchParser.parse(body);
+    if (parsed instanceof ProductBatchParser.Invalid invalid) {
+      Problems.send(ctx, 400, "invalid-products", "Invalid products", invalid.detail(), invalid.errors());
+      return;
+    }
+    parsed(ctx, true, ((ProductBatchParser.Valid) parsed).drafts(), sha256("bulk\n", body));
+  }
+
+  private void parsed(RoutingContext ctx, boolean bulk, List<ProductDraft> drafts, String requestHash) {
+    Intake intake = intake(ctx);
+    intake.bulk = bulk;
+    intake.drafts = drafts;
+    intake.requestHash = requestHash;
+    ctx.next();
+  }
+
+  /**
+   * Takes the request's products from the client's bucket, before anything is claimed or queued; over the limit,
+   * answers 429 with {@code Retry-After}. A valid request spends its products whatever becomes of them (as a
+   * gateway's throttle counts requests): the limit bounds the work a client can cause, 503s included. The
+   * RateLimit header fields go on every answer of a limited client.
+   */
+  public void limit(RoutingContext ctx) {
+    Intake intake = intake(ctx);
+    int products = intake.drafts.size();
+    ClientLimiter.Decision decision = limiter.take(intake.client, products);
+    if (decision == null) {
+      ctx.next();
+      return;
+    }
+    if (decision.allowed()) {
+      RateLimited.headers(ctx, decision);
+      ctx.next();
+    } else {
+      RateLimited.answer(ctx, intake.client, decision, products, metrics);
+    }
+  }
+
+  /**
+   * Gives the products their ids: new ones, or with an Idempotency-Key the ids of the key's first request (and what
+   * of it SQS took already); the same key with another body is a 422.
+   */
+  public void claim(RoutingContext ctx) {
+    Intake intake = intake(ctx);
     // microseconds: what a PostgreSQL timestamptz keeps, so that both stores give back exactly what was accepted
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    List<String> ids = new ArrayList<>(drafts.size());
-    for (int i = 0; i < drafts.size(); i++) {
+    List<String> ids = new ArrayList<>(intake.drafts.size());
+    for (int i = 0; i < intake.drafts.size(); i++) {
       ids.add(ProductIds.next());
     }
-    List<Product> products = assign(drafts, ids, now);
-    if (key == null) {
-      enqueue(new Intake(ctx, client, bulk, products, new BitSet(), null, null));
+    intake.products = assign(intake.drafts, ids, now);
+    if (intake.key == null) {
+      ctx.next();
       return;
     }
-    keys.claim(scoped(client, key), requestHash, products).onComplete(result -> {
+    keys.claim(scoped(intake.client, intake.key), intake.requestHash, intake.products).onComplete(result -> {
+      if (RequestDeadline.over(ctx)) {
+        return; // answered 408 meanwhile: nothing is queued (a retry with the key gets the claimed ids)
+      }
       if (result.failed()) {
         LOG.warn("idempotency key lookup failed: {}", result.cause().toString());
         Problems.unavailable(ctx, "Idempotency keys cannot be checked now; nothing was accepted.");
         return;
       }
       IdempotencyStore.Claim claim = result.result();
+      intake.claim = claim;
       if (claim.first()) {
-        enqueue(new Intake(ctx, client, bulk, products, new BitSet(), key, claim));
-      } else if (!claim.requestHash().equals(requestHash) || claim.ids().size() != drafts.size()) {
+        ctx.next();
+      } else if (!claim.requestHash().equals(intake.requestHash) || claim.ids().size() != intake.drafts.size()) {
         Problems.send(ctx, 422, "idempotency-key-reused", "Idempotency-Key reused",
             "This Idempotency-Key was used with a different request body; use a new key for new products.");
       } else {
         // the same products under the ids they were given; what SQS took already is not sent again
-        BitSet queued = claim.queued() == null ? new BitSet() : claim.queued();
-        enqueue(new Intake(ctx, client, bulk, assign(drafts, claim.ids(), claim.createdAt()), queued, key, claim));
+        intake.queuedBefore = claim.queued() == null ? new BitSet() : claim.queued();
+        intake.products = assign(intake.drafts, claim.ids(), claim.createdAt());
+        ctx.next();
       }
     });
   }
@@ -176,40 +242,6 @@ public final class IngestRoutes {
     return ClientKeys.ANONYMOUS.equals(client) ? key : client + ":" + key;
   }
 
-  /**
-   * Takes the request's products from the client's bucket, before anything is claimed or queued; over the limit,
-   * answers 429 with {@code Retry-After}. A valid request spends its products whatever becomes of them (as a
-   * gateway's throttle counts requests): the limit bounds the work a client can cause, 503s included. The
-   * RateLimit header fields go on every answer of a limited client.
-   */
-  private boolean withinLimit(RoutingContext ctx, String client, int products) {
-    ClientLimiter.Decision decision = limiter.take(client, products);
-    if (decision == null) {
-      return true;
-    }
-    ctx.response().putHeader("RateLimit-Policy", decision.policyHeader())
-        .putHeader("RateLimit", decision.stateHeader());
-    if (decision.allowed()) {
-      return true;
-    }
-    metrics.rateLimited(client, products);
-    RateLimits.Limit limit = decision.limit();
-    String unit = products == 1 ? " product" : " products";
-    if (decision.tooLarge()) {
-      Problems.send(ctx, 429, "rate-limit-burst-exceeded", "Too Many Requests",
-          "This request has " + products + unit + ", more than client '" + client + "' may send at once (a burst of "
-              + limit.burst() + " at " + limit.perSecond() + " products/s); send at most " + limit.burst()
-              + " per request. Nothing was queued.");
-      return false;
-    }
-    ctx.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-    Problems.send(ctx, 429, "rate-limited", "Too Many Requests",
-        "Client '" + client + "' may send " + limit.perSecond() + " products/s (bursts of " + limit.burst()
-            + "); this request of " + products + unit + " is over what is left (" + decision.remaining()
-            + "). Nothing was queued; retry after " + decision.retryAfterSeconds() + " s.");
-    return false;
-  }
-
   private static List<Product> assign(List<ProductDraft> drafts, List<String> ids, Instant createdAt) {
     List<Product> products = new ArrayList<>(drafts.size());
     for (int i = 0; i < drafts.size(); i++) {
@@ -218,55 +250,62 @@ public final class IngestRoutes {
     return products;
   }
 
-  private void enqueue(Intake intake) {
-    RoutingContext ctx = intake.ctx();
+  /**
+   * Hands the products not queued before to the publisher, which answers within what is left of the request's
+   * deadline: from here on the request cannot time out into a 408 while its products are being queued.
+   */
+  public void enqueue(RoutingContext ctx) {
+    Intake intake = intake(ctx);
+    Deadline deadline = RequestDeadline.commit(ctx, LEAST_TO_ENQUEUE);
+    if (deadline == null) {
+      if (!RequestDeadline.over(ctx)) {
+        Problems.unavailable(ctx, "The request's deadline was too near to queue its products; nothing was accepted.");
+      }
+      return;
+    }
     TraceContext incoming = TraceContext.parse(ctx.request().getHeader(TraceContext.HEADER));
-    Span span = tracing.start(intake.bulk() ? "POST /products/batch" : "POST /products", SpanKind.SERVER, incoming,
-        null);
-    TraceContext trace = Tracing.contextOf(span, incoming);
-    String requestId = requestId(ctx, trace);
+    Span span = tracing.start(intake.bulk ? "POST /products/batch" : "POST /products", SpanKind.SERVER, incoming, null);
+    intake.trace = Tracing.contextOf(span, incoming);
+    intake.requestId = requestId(ctx, intake.trace);
     List<Integer> sent = new ArrayList<>();
     List<EnqueueRequest.Outgoing> outgoing = new ArrayList<>();
-    for (int i = 0; i < intake.products().size(); i++) {
-      if (!intake.queuedBefore().get(i)) {
+    for (int i = 0; i < intake.products.size(); i++) {
+      if (!intake.queuedBefore.get(i)) {
         sent.add(i);
-        outgoing.add(outgoing(intake.products().get(i), trace.header(), intake.replayed()));
+        outgoing.add(outgoing(intake.products.get(i), intake.trace.header(), intake.replayed()));
       }
     }
-    DeliveryOptions options = new DeliveryOptions(enqueueOptions);
-    vertx.eventBus().<EnqueueResult>request(Addresses.ENQUEUE, new EnqueueRequest(intake.client(), outgoing), options)
+    // the publisher answers by the deadline; the bus timeout is only a backstop behind it
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(deadline.remaining().toMillis() + 1000);
+    vertx.eventBus().<EnqueueResult>request(Addresses.ENQUEUE, new EnqueueRequest(intake.client, outgoing, deadline),
+            options)
         .onComplete(result -> {
-          BitSet queued = (BitSet) intake.queuedBefore().clone();
-          String failure = null;
-          boolean refused = false;
+          intake.queued = (BitSet) intake.queuedBefore.clone();
           if (result.succeeded()) {
             EnqueueResult answer = result.result().body();
             for (int j = 0; j < sent.size(); j++) {
               if (answer.isAccepted(j)) {
-                queued.set(sent.get(j));
+                intake.queued.set(sent.get(j));
+              } else if (answer.isUnknown(j)) {
+                intake.unknown.set(sent.get(j));
               }
             }
-            failure = answer.failure();
-            refused = answer.refused();
+            intake.failure = answer.failure();
+            intake.refused = answer.refused();
+          } else if (result.cause() instanceof ReplyException reply && reply.failureType() != ReplyFailure.TIMEOUT) {
+            intake.failure = reply.getMessage(); // the publisher refused them (full): nothing was sent
           } else {
-            failure = result.cause() instanceof ReplyException reply ? reply.getMessage() : result.cause().toString();
+            sent.forEach(intake.unknown::set); // the publisher may have sent them: it did not say
+            intake.failure = "the publisher did not answer in time";
           }
-          int total = intake.products().size();
-          int accepted = queued.cardinality();
-          String only = total == 1 ? intake.products().get(0).id() : null;
-          Tracing.end(span, only, accepted == total, accepted == total ? null : failure);
-          journey(intake, queued, trace, requestId);
-          metrics.accepted(intake.client(), accepted);
-          metrics.refused(intake.client(), total - accepted);
-          String why = failure;
-          boolean sqsRefused = refused;
-          remember(intake, queued, sent.size()).onComplete(done -> {
-            if (intake.bulk()) {
-              BulkAnswers.send(ctx, intake.products(), queued, why, sqsRefused, intake.replayed());
-            } else {
-              single(ctx, intake, accepted == 1, why, sqsRefused);
-            }
-          });
+          int total = intake.products.size();
+          int accepted = intake.queued.cardinality();
+          Tracing.end(span, total == 1 ? intake.products.get(0).id() : null, accepted == total,
+              accepted == total ? null : intake.failure);
+          journey(intake);
+          metrics.accepted(intake.client, accepted);
+          metrics.refused(intake.client, total - accepted);
+          remember(intake, sent.size()).onComplete(done -> ctx.next());
         });
   }
 
@@ -280,48 +319,56 @@ public final class IngestRoutes {
    * A keyed bulk request records which of its products are queued before it is answered, so that a retry re-sends
    * only the others. Failing to record costs nothing but re-sending (harmless), so the answer does not wait on it.
    */
-  private Future<Void> remember(Intake intake, BitSet queued, int sent) {
-    if (intake.key() == null || !intake.bulk() || sent == 0 || queued.equals(intake.queuedBefore())) {
+  private Future<Void> remember(Intake intake, int sent) {
+    if (intake.key == null || !intake.bulk || sent == 0 || intake.queued.equals(intake.queuedBefore)) {
       return Future.succeededFuture();
     }
-    return keys.queued(scoped(intake.client(), intake.key()), intake.claim(), queued).recover(error -> {
+    return keys.queued(scoped(intake.client, intake.key), intake.claim, intake.queued).recover(error -> {
       LOG.warn("could not record what a keyed bulk request queued (a retry re-sends all of it): {}", error.toString());
       return Future.succeededFuture();
     });
   }
 
-  private static void journey(Intake intake, BitSet queued, TraceContext trace, String requestId) {
-    if (!JOURNEY.isInfoEnabled()) {
+  /** The answer: per product for a bulk request; 202, 503, 504 (outcome unknown) or 500 for one product. */
+  public void answer(RoutingContext ctx) {
+    Intake intake = intake(ctx);
+    if (intake.bulk) {
+      BulkAnswers.send(ctx, intake.products, intake.queued, intake.unknown, intake.failure, intake.refused,
+          intake.replayed());
       return;
     }
-    for (int i = 0; i < intake.products().size(); i++) {
-      if (queued.get(i)) {
-        JOURNEY.atInfo().addKeyValue("event", "accepted").addKeyValue("productId", intake.products().get(i).id())
-            .addKeyValue("traceId", trace.traceId()).addKeyValue("spanId", trace.spanId())
-            .addKeyValue("requestId", requestId).addKeyValue("client", intake.client())
-            .addKeyValue("replayed", intake.replayed())
-            .log("product accepted");
-      }
-    }
-  }
-
-  private static void single(RoutingContext ctx, Intake intake, boolean accepted, String failure, boolean refused) {
-    Product product = intake.products().get(0);
-    if (accepted) {
-      String location = "/products/" + product.id();
+    Product product = intake.products.get(0);
+    if (intake.queued.get(0)) {
       if (intake.replayed()) {
         ctx.response().putHeader("Idempotent-Replayed", "true");
       }
       ctx.response().setStatusCode(202)
-          .putHeader("Location", location)
+          .putHeader("Location", "/products/" + product.id())
           .putHeader("Content-Type", "application/json")
           .end(BulkAnswers.accepted(product).toBuffer());
-    } else if (refused) {
-      LOG.error("product {} refused by SQS: {}", product.id(), failure);
+    } else if (intake.unknown.get(0)) {
+      BulkAnswers.unknown(ctx, product, intake.key != null);
+    } else if (intake.refused) {
+      LOG.error("product {} refused by SQS: {}", product.id(), intake.failure);
       Problems.send(ctx, 500, "enqueue-refused", "Internal Server Error",
           "The queue refused the product; it was not accepted.");
     } else {
       Problems.unavailable(ctx, "The product could not be queued in time and was not accepted; retry later.");
+    }
+  }
+
+  private static void journey(Intake intake) {
+    if (!JOURNEY.isInfoEnabled()) {
+      return;
+    }
+    for (int i = 0; i < intake.products.size(); i++) {
+      if (intake.queued.get(i)) {
+        JOURNEY.atInfo().addKeyValue("event", "accepted").addKeyValue("productId", intake.products.get(i).id())
+            .addKeyValue("traceId", intake.trace.traceId()).addKeyValue("spanId", intake.trace.spanId())
+            .addKeyValue("requestId", intake.requestId).addKeyValue("client", intake.client)
+            .addKeyValue("replayed", intake.replayed())
+            .log("product accepted");
+      }
     }
   }
 

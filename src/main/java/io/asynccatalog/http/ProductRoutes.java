@@ -1,5 +1,7 @@
 package io.asynccatalog.http;
 
+import io.asynccatalog.clients.ClientLimiter;
+import io.asynccatalog.clients.RateLimits;
 import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.store.ProductStore;
 import io.asynccatalog.store.ReportBucket;
@@ -23,11 +25,14 @@ public final class ProductRoutes {
   private final ProductStore store;
   private final ReportBucket reports;
   private final Parameters parameters;
+  private final ClientLimiter limiter;
 
-  public ProductRoutes(ProductStore store, ReportBucket reports, Parameters parameters) {
+  /** {@code limiter}: a page of the list costs its limit in the client's products per second, as a scan reads that many. */
+  public ProductRoutes(ProductStore store, ReportBucket reports, Parameters parameters, ClientLimiter limiter) {
     this.store = store;
     this.reports = reports;
     this.parameters = parameters;
+    this.limiter = limiter;
   }
 
   public void get(RoutingContext ctx) {
@@ -63,7 +68,8 @@ public final class ProductRoutes {
             Problems.unavailable(ctx, "The report store is not reachable; retry later.");
           } else if (result.result().isEmpty()) {
             Problems.send(ctx, 404, "report-not-found", "Not Found",
-                "No report for product " + id + " (yet): reports are written just after the product is stored.");
+                "No report for product " + id + " yet: a product is readable as soon as its item is stored, and its"
+                    + " report is written just after (a failed write is retried until it is there).");
           } else {
             ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(result.result().get());
           }
@@ -84,6 +90,23 @@ public final class ProductRoutes {
     if (cursor != null && after == null) {
       Parameters.bad(ctx, "cursor", "is not a cursor given by this API");
       return;
+    }
+    String client = ApiKeys.client(ctx);
+    ClientLimiter.Decision decision = limiter.take(client, limit);
+    if (decision != null) {
+      RateLimited.headers(ctx, decision);
+      if (!decision.allowed()) {
+        RateLimits.Limit rate = decision.limit();
+        if (!decision.tooLarge()) {
+          ctx.response().putHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+        }
+        Problems.send(ctx, 429, decision.tooLarge() ? "rate-limit-burst-exceeded" : "rate-limited",
+            "Too Many Requests", "A page of " + limit + " counts as " + limit + " products against the limit of client '"
+                + client + "' (" + rate.perSecond() + " products/s, bursts of " + rate.burst() + "); " + (decision.tooLarge()
+                ? "ask for at most " + rate.burst() + " per page." : "retry after " + decision.retryAfterSeconds()
+                + " s, or ask for smaller pages."));
+        return;
+      }
     }
     store.page(limit, after).onComplete(result -> {
       if (result.failed()) {

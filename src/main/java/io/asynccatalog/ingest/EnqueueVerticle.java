@@ -1,6 +1,8 @@
 package io.asynccatalog.ingest;
 
+import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
+import io.asynccatalog.bus.Deadline;
 import io.asynccatalog.bus.EnqueueRequest;
 import io.asynccatalog.bus.EnqueueResult;
 import io.asynccatalog.config.CatalogConfig.IngestConfig;
@@ -78,6 +80,7 @@ public final class EnqueueVerticle extends VerticleBase {
     /** The client's count of waiting products (fair shares), or null. */
     final int[] clientWaiting;
     final BitSet accepted = new BitSet();
+    final BitSet unknown = new BitSet();
     int open;
     String failure;
     boolean refused;
@@ -88,20 +91,27 @@ public final class EnqueueVerticle extends VerticleBase {
       this.open = request.body().products().size();
     }
 
-    void settle(int index, boolean ok, String why, boolean senderFault) {
+    void settle(int index, boolean ok, String why, boolean senderFault, boolean maybeSent) {
       if (ok) {
         accepted.set(index);
-      } else if (failure == null || senderFault) {
-        failure = why;
-        refused |= senderFault;
+      } else {
+        if (maybeSent) {
+          unknown.set(index);
+        }
+        if (failure == null || senderFault) {
+          failure = why;
+          refused |= senderFault;
+        }
       }
       if (--open == 0) {
-        request.reply(new EnqueueResult(request.body().products().size(), accepted, failure, refused));
+        request.reply(new EnqueueResult(request.body().products().size(), accepted, unknown, failure, refused));
       }
     }
   }
 
-  private record Entry(Submission owner, int index, EnqueueRequest.Outgoing product, long arrivedNanos) {}
+  /** A product waiting to be sent; past {@code deadlineNanos} it is answered as not sent instead. */
+  private record Entry(Submission owner, int index, EnqueueRequest.Outgoing product, long arrivedNanos,
+                       long deadlineNanos) {}
 
   @Override
   public Future<?> start() {
@@ -122,7 +132,7 @@ public final class EnqueueVerticle extends VerticleBase {
   private void onRequest(Message<EnqueueRequest> request) {
     List<EnqueueRequest.Outgoing> products = request.body().products();
     if (products.isEmpty()) {
-      request.reply(new EnqueueResult(0, new BitSet(), null, false));
+      request.reply(new EnqueueResult(0, new BitSet(), new BitSet(), null, false));
       return;
     }
     if (waiting.size() + products.size() > config.maxPending()) {
@@ -145,8 +155,10 @@ public final class EnqueueVerticle extends VerticleBase {
     }
     Submission submission = new Submission(request, clientWaiting);
     long now = System.nanoTime();
+    // the publisher's own timeout, or the request's deadline when that comes first
+    long deadline = request.body().deadline().earliest(new Deadline(now + config.timeout().toNanos())).nanos();
     for (int i = 0; i < products.size(); i++) {
-      waiting.add(new Entry(submission, i, products.get(i), now));
+      waiting.add(new Entry(submission, i, products.get(i), now, deadline));
       waitingBytes += products.get(i).bytes();
     }
     drain();
@@ -188,8 +200,8 @@ public final class EnqueueVerticle extends VerticleBase {
     }
   }
 
-  private long deadlineNanos(Entry entry) {
-    return entry.arrivedNanos() + config.timeout().toNanos();
+  private static long deadlineNanos(Entry entry) {
+    return entry.deadlineNanos();
   }
 
   /** The products of one message being built; a pack states its first product's acceptance time and trace once. */
@@ -225,7 +237,7 @@ public final class EnqueueVerticle extends VerticleBase {
       Entry next = waiting.peek();
       if (deadlineNanos(next) - now <= 0) {
         take();
-        next.owner().settle(next.index(), false, "SQS did not take the product in time", false);
+        next.owner().settle(next.index(), false, "SQS did not take the product in time", false, false);
         continue;
       }
       boolean fits = pack != null && pack.entries.size() < perMessage
@@ -290,8 +302,12 @@ public final class EnqueueVerticle extends VerticleBase {
           if (result.succeeded()) {
             answer(messages, result.result());
           } else {
-            LOG.warn("SendMessageBatch of {} product(s) failed: {}", sent, result.cause().toString());
-            messages.forEach(pack -> settle(pack, false, "SQS is unavailable", false));
+            // a call that was sent and never answered may have stored the messages: say so, do not say "refused"
+            boolean maybeSent = Dependencies.maybeDelivered(result.cause());
+            LOG.warn("SendMessageBatch of {} product(s) failed{}: {}", sent,
+                maybeSent ? " (SQS may have taken them: outcome unknown)" : "", result.cause().toString());
+            messages.forEach(pack -> settle(pack, false, maybeSent ? "SQS did not answer in time"
+                : "SQS is unavailable", false, maybeSent));
           }
           drain();
         });
@@ -319,16 +335,16 @@ public final class EnqueueVerticle extends VerticleBase {
 
   private static void answer(List<Pack> messages, SendMessageBatchResponse response) {
     for (SendMessageBatchResultEntry ok : response.successful()) {
-      settle(messages.get(Integer.parseInt(ok.id())), true, null, false);
+      settle(messages.get(Integer.parseInt(ok.id())), true, null, false, false);
     }
     for (BatchResultErrorEntry failed : response.failed()) {
       LOG.warn("SQS refused a message: {} {}", failed.code(), failed.message());
       settle(messages.get(Integer.parseInt(failed.id())), false, "SQS refused the message: " + failed.code(),
-          Boolean.TRUE.equals(failed.senderFault()));
+          Boolean.TRUE.equals(failed.senderFault()), false);
     }
   }
 
-  private static void settle(Pack pack, boolean ok, String why, boolean senderFault) {
-    pack.entries.forEach(e -> e.owner().settle(e.index(), ok, why, senderFault));
+  private static void settle(Pack pack, boolean ok, String why, boolean senderFault, boolean maybeSent) {
+    pack.entries.forEach(e -> e.owner().settle(e.index(), ok, why, senderFault, maybeSent));
   }
 }

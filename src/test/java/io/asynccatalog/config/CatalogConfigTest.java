@@ -144,6 +144,18 @@ class CatalogConfigTest {
     CatalogConfig.from(ConfigLoader.defaults()); // the shipped defaults agree with each other
   }
 
+  /** Keys on reads follow keys on writes unless told otherwise, and cannot be asked for without keys. */
+  @Test
+  void readsTakeKeysWhenWritesDoUnlessTurnedOff() {
+    JsonObject keyed = ConfigLoader.defaults().put("CATALOG_MODE", "aws").put("CATALOG_API_KEYS", "shop:k");
+    assertTrue(CatalogConfig.from(keyed).http().readKeys(), "AWS mode: keys on writes, and on reads");
+    assertFalse(CatalogConfig.from(keyed.copy().put("CATALOG_AUTH_READS", "off")).http().readKeys());
+    assertFalse(CatalogConfig.from(ConfigLoader.defaults()).http().readKeys(), "local mode: open");
+    ConfigException e = assertThrows(ConfigException.class, () -> CatalogConfig.from(ConfigLoader.defaults()
+        .put("CATALOG_AUTH_READS", "required")));
+    assertTrue(e.getMessage().contains("CATALOG_AUTH_READS"), e.getMessage());
+  }
+
   @Test
   void missingKeysAreNamed() {
     JsonObject json = ConfigLoader.defaults();

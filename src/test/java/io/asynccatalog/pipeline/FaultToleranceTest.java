@@ -253,7 +253,7 @@ class FaultToleranceTest {
 
     s.verify(run.accepted, "bulk of 25: " + run.summary());
     assertEquals(0, run.timeouts.get(), "no request waited for a client timeout");
-    assertEquals(0, run.otherStatus.get(), "refusals are 503s (or 207s naming what was queued)");
+    assertEquals(0, run.otherStatus.get(), "refusals are 503s (or 207s naming what was queued, 504s what may be)");
     assertEquals(0, run.unavailableWithoutRetryAfter.get(), "every 503 says when to retry");
     assertTrue(run.slowest503Millis.get() < 3000, "503s come within the enqueue deadline: " + run.summary());
     assertTrue(run.acceptedAfterMark.get() > 0, "202s resumed after SQS came back: " + run.summary());
@@ -288,7 +288,7 @@ class FaultToleranceTest {
 
     s.verify(run.accepted, run.summary());
     assertEquals(0, run.timeouts.get(), "no request waited for a client timeout");
-    assertEquals(0, run.otherStatus.get(), "refusals are 503s");
+    assertEquals(0, run.otherStatus.get(), "refusals are 503s, or 504s where SQS went away mid-call");
     assertEquals(0, run.unavailableWithoutRetryAfter.get(), "every 503 says when to retry");
     assertTrue(run.slowest503Millis.get() < 3000, "503s come within the enqueue deadline: " + run.summary());
     assertTrue(run.acceptedAfterMark.get() > 0, "202s resumed after SQS came back: " + run.summary());

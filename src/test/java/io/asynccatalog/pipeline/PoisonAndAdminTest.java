@@ -105,7 +105,7 @@ class PoisonAndAdminTest {
   }
 
   @Test
-  void writeAndAdminEndpointsNeedAValidKeyAndReadsDoNot() throws Exception {
+  void writeAdminAndReadEndpointsNeedAValidKey() throws Exception {
     assertEquals(401, call("GET", "/admin/dlq", null).statusCode());
     HttpResponse<String> wrong = call("POST", "/admin/dlq/redrive", "nope");
     assertEquals(401, wrong.statusCode());
@@ -114,6 +114,9 @@ class PoisonAndAdminTest {
     assertEquals(401, service.http.postJson("{\"name\":\"x\",\"price\":1}").statusCode());
     assertEquals(202, service.http.postJson("{\"name\":\"x\",\"price\":1}", "X-API-Key", "test-key-1").statusCode());
     assertEquals(400, call("GET", "/admin/dlq?max=abc", KEY).statusCode());
-    assertEquals(404, call("GET", "/products/" + ProductIds.next(), null).statusCode(), "reads need no key");
+    // with keys on writes, reads take them too (CATALOG_AUTH_READS=auto): nobody without one pages the catalog
+    assertEquals(401, call("GET", "/products/" + ProductIds.next(), null).statusCode(), "reads need a key");
+    assertEquals(401, call("GET", "/products", null).statusCode());
+    assertEquals(404, call("GET", "/products/" + ProductIds.next(), KEY).statusCode(), "with one, a plain 404");
   }
 }

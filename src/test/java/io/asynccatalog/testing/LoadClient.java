@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A closed-loop load of POST /products against 127.0.0.1, bounded in count, recording the fate of every request:
- * accepted (with the id), 503, another status, refused connection, timed out. Products have unique names.
+ * accepted (with the id), 503, 504 (outcome unknown), another status, refused connection, timed out. Products have
+ * unique names.
  */
 public final class LoadClient implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -31,6 +32,8 @@ public final class LoadClient implements AutoCloseable {
     public final Map<String, String> accepted = new ConcurrentHashMap<>(); // id -> name
     public final AtomicInteger unavailable = new AtomicInteger();
     public final AtomicInteger unavailableWithoutRetryAfter = new AtomicInteger();
+    /** 504s, and bulk items answered "unknown": sent to SQS, no answer in time; they may be stored. */
+    public final AtomicInteger unknown = new AtomicInteger();
     public final AtomicInteger otherStatus = new AtomicInteger();
     public final AtomicInteger connectionFailures = new AtomicInteger();
     public final AtomicInteger timeouts = new AtomicInteger();
@@ -60,7 +63,8 @@ public final class LoadClient implements AutoCloseable {
     }
 
     public String summary() {
-      return "accepted=" + accepted.size() + " 207=" + partial + " 503=" + unavailable + " other=" + otherStatus
+      return "accepted=" + accepted.size() + " 207=" + partial + " 503=" + unavailable + " unknown=" + unknown
+          + " other=" + otherStatus
           + " refused="
           + connectionFailures + " timeouts=" + timeouts + " slowest503=" + slowest503Millis + "ms";
     }
@@ -167,6 +171,8 @@ public final class LoadClient implements AutoCloseable {
           if (run.marked) {
             run.acceptedAfterMark.incrementAndGet();
           }
+        } else if ("unknown".equals(item.getString("status"))) {
+          run.unknown.incrementAndGet();
         }
       }
       if (response.statusCode() == 207) {
@@ -192,6 +198,10 @@ public final class LoadClient implements AutoCloseable {
       if (run.marked) {
         run.acceptedAfterMark.incrementAndGet();
       }
+    } else if (response.statusCode() == 504) {
+      // sent when SQS went away, unanswered: it may be stored, and the run counts it apart from refusals
+      run.unknown.incrementAndGet();
+      run.slowest503Millis.accumulateAndGet(millis, Math::max);
     } else if (response.statusCode() == 503) {
       run.unavailable.incrementAndGet();
       run.slowest503Millis.accumulateAndGet(millis, Math::max);
