@@ -76,7 +76,8 @@ public record CatalogConfig(
         r.integer("CATALOG_BATCH_MAX_BODY_BYTES", 1024, 256 << 20),
         r.oneOf("CATALOG_HTTP2_CLEARTEXT", Set.of("true", "false")).equals("true"),
         r.integer("CATALOG_HTTP2_MAX_CONCURRENT_STREAMS", 1, 100_000),
-        readKeys);
+        readKeys,
+        r.oneOf("CATALOG_ACCESS_LOG", Set.of("true", "false")).equals("true"));
     Resources resources = new Resources(
         r.matching("CATALOG_QUEUE_NAME", QUEUE_NAME, "a valid SQS queue name"),
         r.matching("CATALOG_DLQ_NAME", QUEUE_NAME, "a valid SQS queue name"),
@@ -209,16 +210,16 @@ public record CatalogConfig(
 
   /**
    * The public API server; a negative port asks Vert.x for one random port shared by all instances. {@code readKeys}:
-   * the read routes take the client's API key too.
+   * the read routes take the client's API key too; {@code accessLog}: one log line per request.
    */
   public record HttpConfig(String host, int port, int instances, int maxBodyBytes, String defaultCurrency,
                            ClientKeys clients, RateLimits rateLimits, int requestTimeoutMs, int batchMaxProducts,
                            int batchMaxBodyBytes, boolean http2Cleartext, int http2MaxConcurrentStreams,
-                           boolean readKeys) {
+                           boolean readKeys, boolean accessLog) {
     public HttpConfig withPort(int newPort) {
       return new HttpConfig(host, newPort, instances, maxBodyBytes, defaultCurrency, clients, rateLimits,
           requestTimeoutMs, batchMaxProducts, batchMaxBodyBytes, http2Cleartext, http2MaxConcurrentStreams,
-          readKeys);
+          readKeys, accessLog);
     }
   }
 

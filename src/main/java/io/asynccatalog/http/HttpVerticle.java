@@ -67,6 +67,10 @@ public final class HttpVerticle extends VerticleBase {
     ProductRoutes products = http.products();
     IngestRoutes ingest = http.ingest();
     Router router = Router.router(vertx);
+    if (config.accessLog()) {
+      router.route().handler(new AccessLog());
+    }
+    router.route().handler(new RequestTrace());
     // one deadline per request: a stalled or trickling request, or a slow step, is cut with a 408, unless its
     // products are being queued (the publisher then answers within what is left)
     router.route("/products*").handler(new RequestDeadline(vertx, Duration.ofMillis(config.requestTimeoutMs())));

@@ -17,6 +17,7 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductMessages;
 import io.asynccatalog.queue.SqsLimits;
 import io.asynccatalog.store.IdempotencyStore;
+import io.asynccatalog.tracing.LogTrace;
 import io.asynccatalog.tracing.TraceContext;
 import io.asynccatalog.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -263,10 +264,12 @@ public final class IngestRoutes {
       }
       return;
     }
-    TraceContext incoming = TraceContext.parse(ctx.request().getHeader(TraceContext.HEADER));
+    TraceContext incoming = RequestTrace.incoming(ctx);
     Span span = tracing.start(intake.bulk ? "POST /products/batch" : "POST /products", SpanKind.SERVER, incoming, null);
     intake.trace = Tracing.contextOf(span, incoming);
-    intake.requestId = requestId(ctx, intake.trace);
+    LogTrace.set(intake.trace); // the request's lines from here on carry the trace its products travel with
+    intake.requestId = RequestTrace.requestId(ctx);
+    ctx.response().putHeader("X-Request-Id", intake.requestId);
     List<Integer> sent = new ArrayList<>();
     List<EnqueueRequest.Outgoing> outgoing = new ArrayList<>();
     for (int i = 0; i < intake.products.size(); i++) {
@@ -370,14 +373,6 @@ public final class IngestRoutes {
             .log("product accepted");
       }
     }
-  }
-
-  /** The client's X-Request-Id when it is sane, else the span id of this request; echoed in the response. */
-  private static String requestId(RoutingContext ctx, TraceContext trace) {
-    String given = ctx.request().getHeader("X-Request-Id");
-    String id = given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : trace.spanId();
-    ctx.response().putHeader("X-Request-Id", id);
-    return id;
   }
 
   private static String sha256(String route, byte[] bytes) {

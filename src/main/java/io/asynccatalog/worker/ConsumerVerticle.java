@@ -148,8 +148,9 @@ public final class ConsumerVerticle extends VerticleBase {
         contents = ProductMessages.read(message);
       } catch (IllegalArgumentException e) {
         // retrying cannot fix a message that is not a product: straight to the dead-letter queue
-        LOG.warn("message {} is not a product, moving it to the dead-letter queue: {}", message.messageId(),
-            e.getMessage());
+        // with the stack trace: where reading failed says what the sender got wrong
+        LOG.atWarn().addKeyValue("event", "not-a-product").addKeyValue("messageId", message.messageId())
+            .setCause(e).log("message {} is not a product, moving it to the dead-letter queue", message.messageId());
         queue.deadLetter(message, e.getMessage())
             .onSuccess(v -> metrics.deadLettered(1))
             .onFailure(error -> LOG.warn("could not dead-letter message {}: {}", message.messageId(), error.toString()))

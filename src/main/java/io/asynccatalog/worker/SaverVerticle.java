@@ -14,6 +14,7 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.domain.StoredProduct;
 import io.asynccatalog.store.ProductStore;
 import io.asynccatalog.store.ReportBucket;
+import io.asynccatalog.tracing.LogTrace;
 import io.asynccatalog.tracing.TraceContext;
 import io.asynccatalog.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
@@ -79,7 +80,14 @@ public final class SaverVerticle extends VerticleBase {
     return consumer.unregister();
   }
 
+  /** Each group is stored on a context of its own, carrying a trace of its products for the lines logged meanwhile. */
   private void onBatch(Message<SaveBatch> request) {
+    TraceContext trace = request.body().traces().isEmpty() ? null
+        : TraceContext.parse(request.body().traces().values().iterator().next());
+    LogTrace.on(context, trace).runOnContext(v -> store(request));
+  }
+
+  private void store(Message<SaveBatch> request) {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
     // one write per product id: a batch may hold duplicate deliveries, and BatchWriteItem refuses duplicate keys
