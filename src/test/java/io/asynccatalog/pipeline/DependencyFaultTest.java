@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -35,21 +34,6 @@ class DependencyFaultTest {
 
   private static URI local(int port) {
     return URI.create("http://127.0.0.1:" + port);
-  }
-
-  /** Posts {@code products} products in bulk requests of 100; returns their ids. */
-  private static List<String> post(RunningApp service, String name, int products) {
-    List<String> ids = new ArrayList<>();
-    for (int from = 0; from < products; from += 100) {
-      JsonArray batch = new JsonArray();
-      for (int i = from; i < Math.min(products, from + 100); i++) {
-        batch.add(new JsonObject().put("name", name + " " + i).put("price", "1.25"));
-      }
-      HttpResponse<String> answer = service.http.postBatch(new JsonObject().put("products", batch).encode());
-      assertEquals(202, answer.statusCode(), answer.body());
-      new JsonObject(answer.body()).getJsonArray("items").forEach(item -> ids.add(((JsonObject) item).getString("id")));
-    }
-    return ids;
   }
 
   /** Waits until every product is readable and the queue is empty; then nothing may be in the dead-letter queue. */
@@ -92,14 +76,14 @@ class DependencyFaultTest {
           .put("CATALOG_BREAKER_RESET_MS", 500))) {
         dynamoDb.leaveWritesUnprocessed(true);
         long started = System.nanoTime();
-        List<String> ids = post(service, "Throttled " + UUID.randomUUID(), 1000);
+        List<String> ids = service.postProducts("Throttled " + UUID.randomUUID(), 1000);
         String seconds = System.getProperty("throttle.seconds");
         if (seconds != null) { // bulk load all along the window: 100 more products every half second
           long end = started + Duration.ofSeconds(Long.parseLong(seconds)).toNanos();
           long[] next = {System.nanoTime()};
           Poll.until(Duration.ofSeconds(Long.parseLong(seconds) + 10), "the throttling window to pass", () -> {
             if (System.nanoTime() - next[0] > 0) {
-              ids.addAll(post(service, "Throttled more " + UUID.randomUUID(), 100));
+              ids.addAll(service.postProducts("Throttled more " + UUID.randomUUID(), 100));
               next[0] += 500_000_000L;
             }
             return System.nanoTime() > end;
@@ -136,7 +120,7 @@ class DependencyFaultTest {
           .put("CATALOG_AWS_MAX_CONNECTIONS", 4).put("CATALOG_BREAKER_RESET_MS", 500))) {
         s3.delay(600);
         long started = System.nanoTime();
-        List<String> ids = post(service, "Slow report " + UUID.randomUUID(), 200);
+        List<String> ids = service.postProducts("Slow report " + UUID.randomUUID(), 200);
         String seconds = System.getProperty("slow.seconds");
         if (seconds != null) {
           long end = started + Duration.ofSeconds(Long.parseLong(seconds)).toNanos();

@@ -4,12 +4,9 @@ import io.asynccatalog.testing.DelayProxy;
 import io.asynccatalog.testing.Poll;
 import io.asynccatalog.testing.RunningApp;
 import io.asynccatalog.testing.SharedLocalPostgres;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,18 +25,6 @@ class PostgresBlackHoleTest {
   @TempDir
   Path dir;
 
-  private static List<String> post(RunningApp service, String name, int products) {
-    JsonArray batch = new JsonArray();
-    for (int i = 0; i < products; i++) {
-      batch.add(new JsonObject().put("name", name + " " + i).put("price", "3.10"));
-    }
-    HttpResponse<String> answer = service.http.postBatch(new JsonObject().put("products", batch).encode());
-    assertEquals(202, answer.statusCode(), answer.body());
-    List<String> ids = new ArrayList<>();
-    new JsonObject(answer.body()).getJsonArray("items").forEach(item -> ids.add(((JsonObject) item).getString("id")));
-    return ids;
-  }
-
   @Test
   void blackHoledConnectionsAreReplacedAndNothingIsLost() throws Exception {
     String url = SharedLocalPostgres.newDatabase("pgblackhole");
@@ -51,14 +36,14 @@ class PostgresBlackHoleTest {
              .put("CATALOG_ENQUEUE_TIMEOUT_MS", 1000)
              .put("CATALOG_MAX_RECEIVE_COUNT", 2).put("CATALOG_BREAKER_RESET_MS", 500)
              .put("CATALOG_RETRY_BASE_SECONDS", 1).put("CATALOG_RETRY_MAX_SECONDS", 2))) {
-      List<String> ids = new ArrayList<>(post(service, "Before " + UUID.randomUUID(), 50));
+      List<String> ids = new ArrayList<>(service.postProducts("Before " + UUID.randomUUID(), 50));
       Poll.until(Duration.ofSeconds(30), "the first products stored", () -> service.itemCount() == 50);
 
       network.blackHole(true);
-      ids.addAll(post(service, "During " + UUID.randomUUID(), 100));
+      ids.addAll(service.postProducts("During " + UUID.randomUUID(), 100));
       Poll.until(Duration.ofSeconds(60), "the database seen down (calls failed at their deadline, not hanging)",
           () -> service.http.get("/health/ready").body().contains("\"id\":\"postgres\",\"status\":\"DOWN\""));
-      ids.addAll(post(service, "Still during " + UUID.randomUUID(), 100));
+      ids.addAll(service.postProducts("Still during " + UUID.randomUUID(), 100));
 
       network.blackHole(false); // a new primary is up: new connections reach it, the black-holed ones stay dead
       try {

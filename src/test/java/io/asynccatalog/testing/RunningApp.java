@@ -49,6 +49,26 @@ public final class RunningApp implements AutoCloseable {
     return app.stores().products().get(id).await();
   }
 
+  /**
+   * Posts {@code products} products named "{@code name} i" in bulk requests of up to 100, each answered 202; returns
+   * their ids in order.
+   */
+  public java.util.List<String> postProducts(String name, int products) {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int from = 0; from < products; from += 100) {
+      io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray();
+      for (int i = from; i < Math.min(products, from + 100); i++) {
+        batch.add(new JsonObject().put("name", name + " " + i).put("price", "1.25"));
+      }
+      var answer = http.postBatch(new JsonObject().put("products", batch).encode());
+      if (answer.statusCode() != 202) {
+        throw new AssertionError("expected 202, got " + answer.statusCode() + ": " + answer.body());
+      }
+      new JsonObject(answer.body()).getJsonArray("items").forEach(item -> ids.add(((JsonObject) item).getString("id")));
+    }
+    return ids;
+  }
+
   public AwsClients aws() {
     return app.clients();
   }
