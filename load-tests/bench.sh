@@ -75,6 +75,31 @@ request = function()
 end
 LUA
 
+# bulk upserts by key: BULK_SIZE replaces per request, a fifth of them to a hot set of 100 skus, the others to
+# 200,000 skus (new at first, then more and more of them existing)
+cat > "$WORK/upsert.lua" <<LUA
+local counter = 0
+request = function()
+  counter = counter + 1
+  local parts = {}
+  for i = 1, $BULK_SIZE do
+    local sku
+    if math.random(1, 5) == 1 then sku = "H-" .. math.random(0, 99) else sku = "U-" .. math.random(1, 200000) end
+    parts[i] = '{"op":"replace","sku":"' .. sku .. '","product":{"name":"Upsert ' .. counter .. '-' .. i
+      .. '","description":"Blue ink","price":"' .. math.random(1, 99) .. '.99","category":"bench"}}'
+  end
+  return wrk.format("POST", "/products/batch", {["Content-Type"] = "application/json"},
+    '{"writes":[' .. table.concat(parts, ",") .. ']}')
+end
+LUA
+# single-product merge patches of the price, to the skus the upsert runs wrote (most of them exist by then)
+cat > "$WORK/patch.lua" <<'LUA'
+request = function()
+  return wrk.format("PATCH", "/products/sku/U-" .. math.random(1, 200000),
+    {["Content-Type"] = "application/merge-patch+json"}, '{"price":"' .. math.random(1, 99) .. '.50"}')
+end
+LUA
+
 # --- helpers -----------------------------------------------------------------------------------------------------
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # the local servers' CPU: the emulators JVM, and PostgreSQL's postmaster with its live backends and those that ended
@@ -106,6 +131,11 @@ metric() {
   curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 {
     n += $2; seen = 1} END {if (seen) printf "%.3f\n", n}'
 }
+# writes done: stored, or superseded by a later write of the same product (settled without a store write)
+settled() {
+  curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk '$1 == "catalog_products_stored_total" ||
+    $1 == "catalog_writes_superseded_total" {n += $2} END {printf "%.3f\n", n}'
+}
 # a histogram's cumulative buckets ("le count" per line), to diff two snapshots
 buckets() {
   curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk -v name="$1_bucket{" 'index($0, name) == 1 {
@@ -123,6 +153,11 @@ run_wrk() {
   if [ "${3:-single}" = bulk ]; then
     result=$(wrk -t2 -c"$BULK_CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/post-bulk.lua" \
       "http://127.0.0.1:$port/products/batch")
+  elif [ "${3:-single}" = upsert ]; then
+    result=$(wrk -t2 -c"$BULK_CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/upsert.lua" \
+      "http://127.0.0.1:$port/products/batch")
+  elif [ "${3:-single}" = patch ]; then
+    result=$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/patch.lua" "http://127.0.0.1:$port/products")
   else
     result=$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/products")
   fi
@@ -202,7 +237,8 @@ drop_queues() { # name of the run
 # accepted and stored counts from one scrape
 counts() {
   curl -s "http://127.0.0.1:$SERVICE_PORT/metrics" | awk 'index($1, "catalog_products_accepted_total{") == 1 \
-    || $1 == "catalog_products_accepted_total" {a += $2} $1 == "catalog_products_stored_total" {s = $2}
+    || $1 == "catalog_products_accepted_total" {a += $2}
+    $1 == "catalog_products_stored_total" || $1 == "catalog_writes_superseded_total" {s += $2}
     END {printf "%d %d\n", a, s}'
 }
 # waits until every accepted product is stored (deadline 300 s); prints the seconds it took. One scrape per half
@@ -301,18 +337,18 @@ run_e2e() { # mode, load (single|bulk), then settings
   start_service "$mode" "$@"
   for _ in $(seq 1 "$WARM_ROUNDS"); do run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" "$kind" > /dev/null; drain > /dev/null; done
   local s0 r0 c0 e0 t0 n rps p50 p99 bad waited s1 r1 c1 e1 t1 a0 am q0 q1 k0 k1
-  s0=$(metric catalog_products_stored_total); r0=$(metric catalog_reports_objects_total); local f0; f0=$(fill)
+  s0=$(settled); r0=$(metric catalog_reports_objects_total); local f0; f0=$(fill)
   a0=$(metric catalog_products_accepted_total); q0=$(sqs_requests)
   k0="$(metric catalog_enqueue_pack_size_sum) $(metric catalog_enqueue_pack_size_count)"
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
   c0=$(cpu_ticks "$SERVICE_PID"); e0=$(servers_ticks); t0=$(date +%s.%N)
   read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" "$kind")"
   # the POSTs stop here: from now on the consumers alone drain the backlog, as the drain ceiling loops do
-  local sm cm tm; sm=$(metric catalog_products_stored_total); cm=$(cpu_ticks "$SERVICE_PID"); tm=$(date +%s.%N)
+  local sm cm tm; sm=$(settled); cm=$(cpu_ticks "$SERVICE_PID"); tm=$(date +%s.%N)
   am=$(metric catalog_products_accepted_total)
   waited=$(drain)
   t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID"); e1=$(servers_ticks)
-  s1=$(metric catalog_products_stored_total); r1=$(metric catalog_reports_objects_total)
+  s1=$(settled); r1=$(metric catalog_reports_objects_total)
   local stored; stored=$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%d", b - a}')
   E2E_RATE[$mode]=$(awk -v n="$stored" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
   E2E_CPU[$mode]=$(awk -v t=$((c1 - c0)) -v n="$stored" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
@@ -412,6 +448,9 @@ run_e2e packed single
 run_e2e packed-batched single CATALOG_REPORT_MODE=batched
 run_e2e bulk bulk
 run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
+# versioned writes: bulk upserts by sku, then single merge patches of the products they wrote (same table and bucket)
+run_e2e bulk-upserts upsert CATALOG_REPORT_MODE=batched
+run_e2e patches patch CATALOG_REPORT_MODE=batched CATALOG_TABLE_NAME=t-bulk-upserts CATALOG_BUCKET_NAME=r-bulk-upserts
 # the same on PostgreSQL (the local server, in the local servers' process; a database per mode)
 pg_url() { # mode: creates its database and prints the URL
   local db; db="bench_$(echo "$1" | tr - _)"
@@ -427,6 +466,10 @@ run_postgres postgres-packed single
 run_postgres postgres-packed-batched single CATALOG_REPORT_MODE=batched
 run_postgres postgres-bulk bulk
 run_postgres postgres-bulk-batched bulk CATALOG_REPORT_MODE=batched
+run_postgres postgres-bulk-upserts upsert CATALOG_REPORT_MODE=batched
+run_postgres postgres-patches patch CATALOG_REPORT_MODE=batched \
+  "CATALOG_POSTGRES_URL=postgresql://postgres@127.0.0.1:$PG_PORT/bench_postgres_bulk_upserts?sslmode=disable" \
+  CATALOG_BUCKET_NAME=r-postgres-bulk-upserts
 
 # --- 4. latency at half the maximum ingest rate and at half the end-to-end rate (Gatling, open model) ---------------
 # The same sequence twice: the defaults, then every call at once (no linger of an idle publisher, no grouping of
@@ -482,13 +525,17 @@ declare -A LABEL=([per-product]="per-product reports, one product per message (b
   [postgres-packed]="PostgreSQL: single POSTs, packed, per-product reports"
   [postgres-packed-batched]="PostgreSQL: single POSTs, packed, batched reports"
   [postgres-bulk]="PostgreSQL: bulk of $BULK_SIZE, per-product reports"
-  [postgres-bulk-batched]="PostgreSQL: bulk of $BULK_SIZE, batched reports")
+  [postgres-bulk-batched]="PostgreSQL: bulk of $BULK_SIZE, batched reports"
+  [bulk-upserts]="bulk upserts by sku, $BULK_SIZE per request (a fifth to 100 hot skus), batched reports"
+  [patches]="single merge patches by sku, batched reports"
+  [postgres-bulk-upserts]="PostgreSQL: bulk upserts by sku, $BULK_SIZE per request, batched reports"
+  [postgres-patches]="PostgreSQL: single merge patches by sku, batched reports")
 # the local servers' ceiling for each mode's calls: the direct SDK pipeline and drain loops of EmulatorCeiling
 declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pipeline_batched_per_s
   [naive]=$pipeline_naive_per_s [per-product-vertx]=$pipeline_per_product_per_s [batched-vertx]=$pipeline_batched_per_s
   [packed]=$pipeline_packed_per_s [packed-batched]=$pipeline_packed_batched_per_s [bulk]=$pipeline_packed_per_s
   [bulk-batched]=$pipeline_packed_batched_per_s [postgres-packed]=- [postgres-packed-batched]=- [postgres-bulk]=-
-  [postgres-bulk-batched]=-)
+  [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-)
 declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
   [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
   [packed]=$drain_packed_per_s [packed-batched]=$drain_packed_batched_per_s [bulk]=$drain_packed_per_s
@@ -541,6 +588,18 @@ E2E_TABLE_A=$(e2e_table per-product batched-reports naive packed packed-batched 
 E2E_TABLE_B=$(e2e_table per-product-vertx batched-vertx)
 E2E_TABLE_C=$(e2e_table packed packed-batched bulk bulk-batched postgres-packed postgres-packed-batched postgres-bulk \
   postgres-bulk-batched)
+# versioned writes against the bulk creates of the same store (targets: at least half the rate, at most twice the CPU)
+writes_table() {
+  echo "| versioned writes (settled = stored or superseded) | writes settled/s | service CPU per write | rate vs bulk creates, same store | CPU vs bulk creates, same store |"
+  echo "|---|---|---|---|---|"
+  local m base
+  for m in bulk-upserts patches postgres-bulk-upserts postgres-patches; do
+    base=bulk-batched; [[ $m == postgres-* ]] && base=postgres-bulk-batched
+    [ -n "${E2E_RATE[$m]:-}" ] || continue
+    echo "| ${LABEL[$m]} | ${E2E_RATE[$m]} | ${E2E_CPU[$m]} µs | $(ratio "${E2E_RATE[$m]}" "${E2E_RATE[$base]}") | $(ratio "${E2E_CPU[$m]}" "${E2E_CPU[$base]}") |"
+  done
+}
+E2E_TABLE_D=$(writes_table)
 DATE=$(date -u +%Y-%m-%d)
 CPUS=$(nproc)
 TABLE=$(cat <<TXT
@@ -569,6 +628,8 @@ The same modes with the two stores: DynamoDB (the local server) against PostgreS
 local servers' process tree, whose CPU counts with theirs). The local servers' ceilings above are DynamoDB's.
 
 $E2E_TABLE_C
+
+$E2E_TABLE_D
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, every call at once (\`CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
 |---|---|---|---|

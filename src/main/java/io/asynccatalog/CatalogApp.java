@@ -34,6 +34,8 @@ import io.asynccatalog.store.postgres.PostgresSettings;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.Tracing;
 import io.asynccatalog.worker.ConsumerVerticle;
+import io.asynccatalog.versions.VersionClock;
+import io.asynccatalog.worker.Converger;
 import io.asynccatalog.worker.SaverVerticle;
 import io.asynccatalog.worker.StoreGate;
 import io.vertx.core.DeploymentOptions;
@@ -163,7 +165,7 @@ public final class CatalogApp implements AutoCloseable {
     CatalogConfig.StoreConfig store = config.store();
     if (!store.postgres()) {
       return Stores.dynamoDb(vertx, clients, dependencies, resources.tableName(), resources.idempotencyTableName(),
-          config.resources().idempotencyWindow(), config.worker().batching(), config.aws().callTimeout());
+          config.resources().idempotencyWindow(), config.aws().callTimeout());
     }
     postgres = store.postgresSettings();
     if (postgres == null) {
@@ -195,7 +197,11 @@ public final class CatalogApp implements AutoCloseable {
     }
     ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
 
-    deploy(() -> new SaverVerticle(store, reports, config.resources().reportPrefix(), worker.batchedReports(),
+    Converger converger = new Converger(store, config.resources().tombstoneTtl(),
+        worker.batchedReports() ? (location, deadline) -> reports.exists(location.key(),
+            deadline.callTimeout(config.aws().callTimeout())) : null);
+    deploy(() -> new SaverVerticle(converger, store.dependency(), reports, config.resources().reportPrefix(),
+            worker.batchedReports(),
             config.aws().maxConnections(), config.aws().callTimeout(), metrics, tracing), worker.saverInstances(),
         worker.workerThreads() ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP);
     deploy(() -> new QueueDepthPoller(queue, metrics, worker.queueDepthPoll()), 1, ThreadingModel.EVENT_LOOP);
@@ -226,13 +232,14 @@ public final class CatalogApp implements AutoCloseable {
     CatalogConfig.HttpConfig http = config.http();
     CatalogConfig.HttpConfig listen = http.port() != 0 ? http : http.withPort(-1);
     DeadLetters deadLetters = new DeadLetters(queue, config.aws().callTimeout(), config.ingest().packing());
+    VersionClock versions = new VersionClock(); // one per process: versions strictly increase across its verticles
     ApiKeys apiKeys = new ApiKeys(http.clients());
     ClientLimiter limiter = new ClientLimiter(http.clients().names(), http.rateLimits());
     AtomicReference<HttpVerticle> first = new AtomicReference<>();
     deploy(() -> {
       HttpVerticle verticle = new HttpVerticle(listen, () -> new HttpServices(
           new IngestRoutes(vertx, parser, batchParser, keys, readiness, config.ingest().packing(),
-              config.ingest().timeout(), limiter, metrics, tracing),
+              config.ingest().timeout(), limiter, metrics, tracing, versions, config.resources().versionedWrites()),
           new ProductRoutes(store, reports, new Parameters(contract), limiter),
           deadLetters, apiKeys, readiness, dependencies, contract, registryName), config.shutdownGrace().toMillis());
       first.compareAndSet(null, verticle);

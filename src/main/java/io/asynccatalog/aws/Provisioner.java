@@ -3,6 +3,7 @@ package io.asynccatalog.aws;
 import io.asynccatalog.StartupException;
 import io.asynccatalog.config.CatalogConfig.Resources;
 import io.asynccatalog.store.DynamoDbIdempotencyKeys;
+import io.asynccatalog.store.ProductItems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -56,21 +57,25 @@ public final class Provisioner {
     return queues(create).compose(urls -> (tables ? table(names.tableName(), "id", "CATALOG_TABLE_NAME", create)
             .compose(v -> table(names.idempotencyTableName(), DynamoDbIdempotencyKeys.KEY,
                 "CATALOG_IDEMPOTENCY_TABLE_NAME", create))
-            .compose(v -> create ? expireIdempotencyKeys() : Future.succeededFuture())
+            .compose(v -> create ? expire(names.idempotencyTableName(), DynamoDbIdempotencyKeys.EXPIRES_AT)
+                .compose(w -> expire(names.tableName(), ProductItems.EXPIRES_AT)) : Future.succeededFuture())
             : Future.<Void>succeededFuture())
         .compose(v -> bucket(create))
         .map(v -> new CatalogResources(urls[0], urls[1], names.tableName(), names.bucketName(),
             names.idempotencyTableName())));
   }
 
-  /** Lets DynamoDB delete expired idempotency records (the service ignores them before that anyway). */
-  private Future<Void> expireIdempotencyKeys() {
-    return AwsFutures.bridge(clients.dynamoDb().describeTimeToLive(b -> b.tableName(names.idempotencyTableName())))
+  /**
+   * Lets DynamoDB delete a table's expired items: idempotency records, and tombstones of deleted products once no
+   * older write of theirs can arrive (the service ignores both before that anyway).
+   */
+  private Future<Void> expire(String table, String attribute) {
+    return AwsFutures.bridge(clients.dynamoDb().describeTimeToLive(b -> b.tableName(table)))
         .compose(ttl -> ttl.timeToLiveDescription().timeToLiveStatus() == TimeToLiveStatus.ENABLED
             || ttl.timeToLiveDescription().timeToLiveStatus() == TimeToLiveStatus.ENABLING
             ? Future.succeededFuture()
-            : AwsFutures.bridge(clients.dynamoDb().updateTimeToLive(b -> b.tableName(names.idempotencyTableName())
-                .timeToLiveSpecification(t -> t.attributeName(DynamoDbIdempotencyKeys.EXPIRES_AT).enabled(true)))).mapEmpty());
+            : AwsFutures.bridge(clients.dynamoDb().updateTimeToLive(b -> b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName(attribute).enabled(true)))).mapEmpty());
   }
 
   /** Returns the queue URL and the dead-letter queue URL. */

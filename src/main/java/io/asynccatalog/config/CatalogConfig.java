@@ -87,7 +87,15 @@ public record CatalogConfig(
         r.matching("CATALOG_BUCKET_NAME", BUCKET_NAME, "a valid S3 bucket name"),
         r.optionalString("CATALOG_REPORT_PREFIX"),
         r.matching("CATALOG_IDEMPOTENCY_TABLE_NAME", TABLE_NAME, "a valid DynamoDB table name"),
-        Duration.ofSeconds(r.integer("CATALOG_IDEMPOTENCY_WINDOW_SECONDS", 1, 30 * 24 * 3600)));
+        Duration.ofSeconds(r.integer("CATALOG_IDEMPOTENCY_WINDOW_SECONDS", 1, 30 * 24 * 3600)),
+        r.oneOf("CATALOG_VERSIONED_WRITES", Set.of("true", "false")).equals("true"),
+        Duration.ofDays(r.integer("CATALOG_TOMBSTONE_TTL_DAYS", 1, 3650)));
+    // a tombstone must outlive every older write of its product: SQS keeps a message 14 days at most, in the product
+    // queue and again in the dead-letter queue
+    if (resources.tombstoneTtl().toDays() < 28) {
+      r.problem("CATALOG_TOMBSTONE_TTL_DAYS: must be at least 28 (14 days of the queue's retention and 14 of the "
+          + "dead-letter queue's), or a late older write could bring a deleted product back");
+    }
     IngestConfig ingest = new IngestConfig(
         r.integer("CATALOG_ENQUEUE_INSTANCES", 1, 64),
         r.integer("CATALOG_ENQUEUE_LINGER_MS", 0, 1000),
@@ -226,7 +234,7 @@ public record CatalogConfig(
   /** Names of the queue, dead-letter queue, tables and bucket, the queue's redrive settings, the key window. */
   public record Resources(String queueName, String dlqName, int maxReceiveCount, int visibilityTimeoutSeconds,
                           String tableName, String bucketName, String reportPrefix, String idempotencyTableName,
-                          Duration idempotencyWindow) {}
+                          Duration idempotencyWindow, boolean versionedWrites, Duration tombstoneTtl) {}
 
   /**
    * The batching SQS publisher behind the POST routes: {@code maxPending} products may wait for a send; with

@@ -31,16 +31,19 @@ public final class ApiContract {
   private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
 
   /** Where the contract states the most products of a bulk request, which the configuration sets. */
-  public static final String BATCH_MAX_ITEMS = "/components/schemas/ProductBatchInput/properties/products";
+  public static final String BATCH_MAX_ITEMS = "/components/schemas/ProductBatchInput/oneOf/0/properties/products";
+  private static final String BATCH_MAX_WRITES = "/components/schemas/ProductBatchInput/oneOf/1/properties/writes";
 
   private ApiContract(byte[] yamlBytes, Integer batchMaxProducts) throws IOException {
     ObjectMapper yamlMapper = new ObjectMapper(new YAMLFactory());
     this.document = yamlMapper.readTree(yamlBytes);
     boolean changed = false;
-    if (batchMaxProducts != null && document.at(BATCH_MAX_ITEMS) instanceof ObjectNode products
-        && products.path("maxItems").asInt() != batchMaxProducts) {
-      products.put("maxItems", batchMaxProducts);
-      changed = true;
+    for (String list : new String[] {BATCH_MAX_ITEMS, BATCH_MAX_WRITES}) {
+      if (batchMaxProducts != null && document.at(list) instanceof ObjectNode items
+          && items.path("maxItems").asInt() != batchMaxProducts) {
+        items.put("maxItems", batchMaxProducts);
+        changed = true;
+      }
     }
     String text = new ObjectMapper().writeValueAsString(document);
     this.json = Buffer.buffer(text);

@@ -12,6 +12,18 @@ public final class ProductIds {
 
   private ProductIds() {}
 
+  /** Keyed products' ids: name-based (version 5) UUIDs of their sku, which no UUIDv7 ever equals. */
+  private static final com.fasterxml.uuid.impl.NameBasedGenerator KEYED =
+      Generators.nameBasedGenerator(java.util.UUID.fromString("3b0f6a2e-5c41-4d8a-b7e9-0a6c2d9f1e54"));
+
+  /**
+   * The id of the product a client addresses by its sku: the same on every instance, with no lookup, so that two
+   * instances taking the first writes of one sku at once agree on its id.
+   */
+  public static String forSku(String sku) {
+    return KEYED.generate(sku.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
   public static String next() {
     return GENERATOR.generate().toString();
   }

@@ -72,6 +72,9 @@ public final class ProductJson {
     putIfPresent(json, "category", p.category());
     return json
         .put("createdAt", Instants.format(p.createdAt()))
+        .put("updatedAt", Instants.format(stored.latest().acceptedAt()))
+        .put("version", stored.latest().version())
+        .put("versionType", stored.latest().clientVersion() ? "client" : "service")
         .put("storedAt", Instants.format(stored.storedAt()))
         .put("status", "stored")
         .put("report", "/products/" + p.id() + "/report");

@@ -25,10 +25,12 @@ public final class ProductRequestParser {
   private final JsonSchema schema;
   private final String defaultCurrency;
   private final String allowedFields;
+  private final JsonSchema patchSchema;
 
   public ProductRequestParser(ApiContract contract, String defaultCurrency) {
     this.contract = contract;
     this.schema = contract.schema(SCHEMA);
+    this.patchSchema = contract.schema(PATCH_SCHEMA);
     this.defaultCurrency = defaultCurrency;
     List<String> names = new ArrayList<>();
     contract.at(SCHEMA + "/properties").fieldNames().forEachRemaining(names::add);
@@ -36,11 +38,18 @@ public final class ProductRequestParser {
   }
 
   /** Either a draft or the list of every invalid field. */
-  public sealed interface Result permits Valid, Invalid {}
+  public sealed interface Result permits Valid, Invalid, ValidPatch {}
 
   public record Valid(ProductDraft draft) implements Result {}
 
   public record Invalid(String detail, List<FieldError> errors) implements Result {}
+
+  /** A valid merge patch: the fields it sets, as canonical text, a null value removing the field. */
+  public record ValidPatch(Map<String, String> values) implements Result {}
+
+  /** The schema of a merge patch: each field as {@link #SCHEMA} has it, none required. */
+  public static final String PATCH_SCHEMA = "/components/schemas/ProductPatch";
+  private static final java.util.Set<String> REQUIRED = java.util.Set.of("name", "price", "currency");
 
   public Result parse(byte[] body) {
     ObjectNode json;
@@ -67,6 +76,59 @@ public final class ProductRequestParser {
         json.has("currency") ? json.get("currency").textValue() : defaultCurrency,
         text(json, "sku", true),
         text(json, "category", true)));
+  }
+
+  /**
+   * A merge patch (RFC 7396) of a product: each field it names validated as for a product; {@code null} removes an
+   * optional field. {@code keyed}: the product is addressed by its sku, which therefore cannot change.
+   */
+  public Result parsePatch(byte[] body, boolean keyed) {
+    ObjectNode json;
+    try {
+      json = StrictJson.readObject(body);
+    } catch (StrictJson.Refused e) {
+      return new Invalid(e.getMessage(), e.field() == null ? List.of() : List.of(new FieldError(e.field(),
+          e.getMessage().replace("The request body is not valid JSON: ", ""))));
+    }
+    return parsePatch(json, keyed);
+  }
+
+  public Result parsePatch(ObjectNode json, boolean keyed) {
+    Map<String, String> values = new TreeMap<>();
+    Map<String, String> byField = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> fields = json.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (field.getValue().isNull() && contract.at(SCHEMA + "/properties/" + field.getKey()).isObject()) {
+        if (REQUIRED.contains(field.getKey())) {
+          byField.put(field.getKey(), "cannot be removed: every product has a " + field.getKey());
+        } else {
+          values.put(field.getKey(), null);
+        }
+        fields.remove();
+      }
+    }
+    if (keyed && (json.has("sku") || values.containsKey("sku"))) {
+      byField.put("sku", "is the key the product is addressed by here; it cannot change");
+    }
+    if (json.isEmpty() && values.isEmpty() && byField.isEmpty()) {
+      byField.put("body", "a merge patch names at least one product field");
+    }
+    for (ValidationMessage message : patchSchema.validate(json)) {
+      String field = "additionalProperties".equals(message.getType()) ? message.getProperty()
+          : topLevelField(message.getInstanceLocation().toString());
+      byField.putIfAbsent(field, describe(message, field));
+    }
+    if (!byField.isEmpty()) {
+      List<FieldError> errors = new ArrayList<>(byField.size());
+      byField.forEach((field, text) -> errors.add(new FieldError(field, text)));
+      return new Invalid("The merge patch has " + errors.size() + " invalid field(s).", errors);
+    }
+    json.fields().forEachRemaining(field -> values.put(field.getKey(), switch (field.getKey()) {
+      case "price" -> price(field.getValue()).toPlainString();
+      case "description" -> field.getValue().textValue();
+      default -> field.getValue().textValue().strip();
+    }));
+    return new ValidPatch(values);
   }
 
   /** A null value means the field is absent, as the contract says. */

@@ -1,6 +1,6 @@
 package io.asynccatalog.http;
 
-import io.asynccatalog.domain.Product;
+import io.asynccatalog.versions.Write;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,12 +20,13 @@ final class BulkAnswers {
 
   private BulkAnswers() {}
 
-  static JsonObject accepted(Product product) {
-    String location = "/products/" + product.id();
-    return new JsonObject().put("id", product.id()).put("status", "accepted").put("location", location);
+  static JsonObject accepted(Write write) {
+    String location = "/products/" + write.productId();
+    return new JsonObject().put("id", write.productId()).put("status", "accepted")
+        .put("version", write.stamp().version()).put("location", location);
   }
 
-  static void send(RoutingContext ctx, List<Product> products, BitSet queued, BitSet unknown, String failure,
+  static void send(RoutingContext ctx, List<Write> products, BitSet queued, BitSet unknown, String failure,
                    boolean refused, boolean replayed) {
     int accepted = queued.cardinality();
     if (accepted == 0 && unknown.isEmpty()) {
@@ -40,16 +41,17 @@ final class BulkAnswers {
     }
     JsonArray items = new JsonArray();
     for (int i = 0; i < products.size(); i++) {
-      Product product = products.get(i);
+      Write product = products.get(i);
       if (queued.get(i)) {
         items.add(accepted(product));
       } else if (unknown.get(i)) {
-        items.add(new JsonObject().put("id", product.id()).put("status", UNKNOWN)
-            .put("location", "/products/" + product.id())
+        items.add(new JsonObject().put("id", product.productId()).put("status", UNKNOWN)
+            .put("version", product.stamp().version()).put("location", "/products/" + product.productId())
             .put("detail", "SQS did not answer in time: it may have queued this product. Retry the request with the"
                 + " same Idempotency-Key (the product keeps this id and is stored once), or read its location later."));
       } else {
-        items.add(new JsonObject().put("id", product.id()).put("status", NOT_ACCEPTED)
+        items.add(new JsonObject().put("id", product.productId()).put("status", NOT_ACCEPTED)
+            .put("version", product.stamp().version())
             .put("detail", "Not queued (" + (failure == null ? "SQS did not answer in time" : failure)
                 + "); retry the request with the same Idempotency-Key to queue it under this id."));
       }
@@ -69,11 +71,11 @@ final class BulkAnswers {
    * 504 for one product whose send to SQS was made and never answered: SQS may have it. The client learns the id it
    * would have, and that a retry is safe only with the same Idempotency-Key.
    */
-  static void unknown(RoutingContext ctx, Product product, boolean keyed) {
-    String location = "/products/" + product.id();
+  static void unknown(RoutingContext ctx, Write write, boolean keyed) {
+    String location = "/products/" + write.productId();
     ctx.response().putHeader("Retry-After", "1").putHeader("Location", location);
     Problems.send(ctx, 504, "outcome-unknown", "Outcome Unknown", "SQS did not answer in time: the product may or "
-        + "may not have been queued, under id " + product.id() + ". " + (keyed
+        + "may not have been queued, under id " + write.productId() + ". " + (keyed
         ? "Retry with the same Idempotency-Key: it is stored once either way."
         : "Retry with an Idempotency-Key next time; retried without one it may be stored twice, so read "
             + location + " later to see whether it arrived."));

@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -74,11 +75,17 @@ public final class HttpVerticle extends VerticleBase {
     // one deadline per request: a stalled or trickling request, or a slow step, is cut with a 408, unless its
     // products are being queued (the publisher then answers within what is left)
     router.route("/products*").handler(new RequestDeadline(vertx, Duration.ofMillis(config.requestTimeoutMs())));
-    post(router, "/products", config.maxBodyBytes(), ingest::parseOne, http);
-    post(router, "/products/batch", config.batchMaxBodyBytes(), ingest::parseBatch, http);
+    write(router, HttpMethod.POST, "/products", config.maxBodyBytes(), ingest::parseOne, http);
+    write(router, HttpMethod.POST, "/products/batch", config.batchMaxBodyBytes(), ingest::parseBatch, http);
+    for (String path : new String[] {"/products/sku/:sku", "/products/:id"}) {
+      write(router, HttpMethod.PUT, path, config.maxBodyBytes(), ingest::parseReplace, http);
+      write(router, HttpMethod.PATCH, path, config.maxBodyBytes(), ingest::parsePatch, http);
+      write(router, HttpMethod.DELETE, path, config.maxBodyBytes(), ingest::parseDelete, http);
+    }
     // reads take the client's key too when CATALOG_AUTH_READS asks for it
     Handler<RoutingContext> readKeys = config.readKeys() ? http.apiKeys() : RoutingContext::next;
     router.get("/products").handler(readKeys).handler(products::list);
+    router.get("/products/sku/:sku").handler(readKeys).handler(products::get);
     router.get("/products/:id").handler(readKeys).handler(products::get);
     router.get("/products/:id/report").handler(readKeys).handler(products::report);
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
@@ -98,9 +105,11 @@ public final class HttpVerticle extends VerticleBase {
    * products left) and the type before the body is read; the body, bounded while it is read and again while it is
    * inflated when it comes gzipped; then parsing, the rate limit, the key's claim, the queue and the answer.
    */
-  private void post(Router router, String path, int limit, Handler<RoutingContext> parse, HttpServices http) {
+  private void write(Router router, HttpMethod method, String path, int limit, Handler<RoutingContext> parse,
+                     HttpServices http) {
     IngestRoutes ingest = http.ingest();
-    router.post(path)
+    boolean body = method != HttpMethod.DELETE;
+    router.route(method, path)
         // the write routes take no query parameters, but one that cannot be decoded is bad input all the same: a 400
         .handler(ctx -> {
           ctx.queryParams();
@@ -108,8 +117,8 @@ public final class HttpVerticle extends VerticleBase {
         })
         .handler(http.apiKeys())
         .handler(ingest::admit)
-        .handler(this::requireJson);
-    router.post(path) // a route of its own: Vert.x Web wants the body handler first on a route
+        .handler(body ? this::requireJson : RoutingContext::next);
+    router.route(method, path) // a route of its own: Vert.x Web wants the body handler first on a route
         .handler(BodyHandler.create(false).setBodyLimit(limit))
         .handler(new RequestBodies(limit))
         .handler(parse)

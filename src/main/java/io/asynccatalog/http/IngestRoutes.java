@@ -10,9 +10,11 @@ import io.asynccatalog.domain.FieldError;
 import io.asynccatalog.domain.Instants;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductBatchParser;
-import io.asynccatalog.domain.ProductDraft;
-import io.asynccatalog.domain.ProductIds;
+import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.domain.ProductRequestParser;
+import io.asynccatalog.domain.StrictJson;
+import io.asynccatalog.domain.WriteDraft;
+import io.asynccatalog.domain.WriteParser;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductMessages;
 import io.asynccatalog.queue.SqsLimits;
@@ -20,6 +22,8 @@ import io.asynccatalog.store.IdempotencyStore;
 import io.asynccatalog.tracing.LogTrace;
 import io.asynccatalog.tracing.TraceContext;
 import io.asynccatalog.tracing.Tracing;
+import io.asynccatalog.versions.VersionClock;
+import io.asynccatalog.versions.Write;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
@@ -45,9 +49,11 @@ import java.util.regex.Pattern;
 /**
  * The write side of the API as a chain of steps over one {@link Intake}, each a route handler that either answers or
  * passes on: {@link #admit} (before the body: readiness, the Idempotency-Key's form, a client with no rate-limit
- * tokens left), {@link #parseOne} or {@link #parseBatch}, {@link #limit} (the client's products per second),
- * {@link #claim} (the Idempotency-Key, with ids fixed once), {@link #enqueue} (the publisher, within what is left of
- * the request's deadline) and {@link #answer}. A step that finds the request already answered (its 408) does nothing.
+ * tokens left), a parse step ({@link #parseOne}, {@link #parseBatch}, {@link #parseReplace}, {@link #parsePatch} or
+ * {@link #parseDelete}: the request as writes), {@link #limit} (the client's products per second; a write counts as
+ * a product), {@link #claim} (ids and versions, fixed once per Idempotency-Key), {@link #enqueue} (the publisher,
+ * within what is left of the request's deadline) and {@link #answer}. A step that finds the request already answered
+ * (its 408) does nothing.
  */
 public final class IngestRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
@@ -69,11 +75,21 @@ public final class IngestRoutes {
   private final CatalogMetrics metrics;
   private final Tracing tracing;
   private final ClientLimiter limiter;
+  private final WriteParser writeParser;
+  private final VersionClock clock;
+  private final boolean versionedWrites;
 
+  /**
+   * {@code clock}: the process's one version clock; {@code versionedWrites}: whether replaces, patches and deletes
+   * are taken (off while a fleet is upgraded from a version whose readers do not know them).
+   */
   public IngestRoutes(Vertx vertx, ProductRequestParser parser, ProductBatchParser batchParser, IdempotencyStore keys,
                       Readiness readiness, boolean packing, Duration enqueueTimeout, ClientLimiter limiter,
-                      CatalogMetrics metrics, Tracing tracing) {
+                      CatalogMetrics metrics, Tracing tracing, VersionClock clock, boolean versionedWrites) {
     this.vertx = vertx;
+    this.writeParser = new WriteParser(parser);
+    this.clock = clock;
+    this.versionedWrites = versionedWrites;
     this.parser = parser;
     this.batchParser = batchParser;
     this.keys = keys;
@@ -90,9 +106,10 @@ public final class IngestRoutes {
     String client;
     String key;
     boolean bulk;
+    String route;
     String requestHash;
-    List<ProductDraft> drafts;
-    List<Product> products;
+    List<WriteDraft> drafts;
+    List<Write> writes;
     BitSet queuedBefore = new BitSet();
     IdempotencyStore.Claim claim;
     TraceContext trace;
@@ -148,7 +165,8 @@ public final class IngestRoutes {
       Problems.send(ctx, 400, "invalid-product", "Invalid product", invalid.detail(), invalid.errors());
       return;
     }
-    parsed(ctx, false, List.of(((ProductRequestParser.Valid) parsed).draft()), sha256("", body));
+    parsed(ctx, false, List.of(WriteDraft.create(((ProductRequestParser.Valid) parsed).draft())),
+        sha256("", body));
   }
 
   /** {@code POST /products/batch}: many products, all or nothing at validation. */
@@ -159,12 +177,119 @@ public final class IngestRoutes {
       Problems.send(ctx, 400, "invalid-products", "Invalid products", invalid.detail(), invalid.errors());
       return;
     }
-    parsed(ctx, true, ((ProductBatchParser.Valid) parsed).drafts(), sha256("bulk\n", body));
+    List<WriteDraft> writes = ((ProductBatchParser.Valid) parsed).writes();
+    if (!versionedWrites && writes.stream().anyMatch(w -> w.op() != WriteDraft.Op.CREATE)) {
+      notTaken(ctx);
+      return;
+    }
+    parsed(ctx, true, writes, sha256("bulk\n", body));
   }
 
-  private void parsed(RoutingContext ctx, boolean bulk, List<ProductDraft> drafts, String requestHash) {
+  /** {@code PUT /products/{id}} and {@code PUT /products/sku/{sku}}: the whole product. */
+  public void parseReplace(RoutingContext ctx) {
+    String target = target(ctx);
+    Long version = version(ctx);
+    if (target == null || version == null && ctx.response().ended()) {
+      return;
+    }
+    byte[] body = RequestBodies.bytes(ctx);
+    com.fasterxml.jackson.databind.node.ObjectNode json;
+    try {
+      json = StrictJson.readObject(body);
+    } catch (StrictJson.Refused e) {
+      Problems.send(ctx, 400, "invalid-product", "Invalid product", e.getMessage(), List.of(new FieldError(
+          e.field() == null ? "body" : e.field(), e.getMessage().replace("The request body is not valid JSON: ", ""))));
+      return;
+    }
+    WriteParser.Parsed parsed = writeParser.replace(target, ctx.pathParam("sku"), json, version);
+    if (parsed.draft() == null) {
+      Problems.send(ctx, 400, "invalid-product", "Invalid product",
+          "The product has " + parsed.errors().size() + " invalid field(s).", parsed.errors());
+      return;
+    }
+    parsed(ctx, false, List.of(parsed.draft()), sha256("put " + ctx.request().path() + "?" + version + "\n", body));
+  }
+
+  /** {@code PATCH /products/{id}} and {@code PATCH /products/sku/{sku}}: a JSON merge patch. */
+  public void parsePatch(RoutingContext ctx) {
+    String target = target(ctx);
+    Long version = version(ctx);
+    if (target == null || version == null && ctx.response().ended()) {
+      return;
+    }
+    byte[] body = RequestBodies.bytes(ctx);
+    com.fasterxml.jackson.databind.node.ObjectNode json;
+    try {
+      json = StrictJson.readObject(body);
+    } catch (StrictJson.Refused e) {
+      Problems.send(ctx, 400, "invalid-patch", "Invalid merge patch", e.getMessage(), List.of(new FieldError(
+          e.field() == null ? "body" : e.field(), e.getMessage().replace("The request body is not valid JSON: ", ""))));
+      return;
+    }
+    WriteParser.Parsed parsed = writeParser.patch(target, ctx.pathParam("sku") != null, json, version);
+    if (parsed.draft() == null) {
+      Problems.send(ctx, 400, "invalid-patch", "Invalid merge patch",
+          "The merge patch has " + parsed.errors().size() + " invalid field(s).", parsed.errors());
+      return;
+    }
+    parsed(ctx, false, List.of(parsed.draft()), sha256("patch " + ctx.request().path() + "?" + version + "\n", body));
+  }
+
+  /** {@code DELETE /products/{id}} and {@code DELETE /products/sku/{sku}}. */
+  public void parseDelete(RoutingContext ctx) {
+    String target = target(ctx);
+    Long version = version(ctx);
+    if (target == null || version == null && ctx.response().ended()) {
+      return;
+    }
+    parsed(ctx, false, List.of(WriteParser.delete(target, version).draft()),
+        sha256("delete " + ctx.request().path() + "?" + version + "\n", new byte[0]));
+  }
+
+  /** The product a single write addresses (by id or by sku), or null once it has answered 400 (or 501). */
+  private String target(RoutingContext ctx) {
+    if (!versionedWrites) {
+      notTaken(ctx);
+      return null;
+    }
+    List<FieldError> errors = new ArrayList<>();
+    String target = WriteParser.target(ctx.pathParam("id"), ctx.pathParam("sku"), errors);
+    if (target == null) {
+      FieldError error = errors.get(0);
+      Parameters.bad(ctx, error.field(), error.message());
+    }
+    return target;
+  }
+
+  /** {@code ?version=}: the client's version, null when absent (or when it has answered 400: see the response). */
+  private static Long version(RoutingContext ctx) {
+    String text = ctx.queryParams().get("version");
+    if (text == null) {
+      return null;
+    }
+    try {
+      long version = Long.parseLong(text);
+      if (version >= 0 && text.matches("[0-9]+")) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    Parameters.bad(ctx, "version", "must be an integer from 0 to 9223372036854775807");
+    return null;
+  }
+
+  private static void notTaken(RoutingContext ctx) {
+    Problems.send(ctx, 501, "versioned-writes-off", "Not Implemented", "This service takes creates only for now "
+        + "(CATALOG_VERSIONED_WRITES=false, as while a fleet is upgraded): replaces, patches and deletes are refused, "
+        + "and nothing was queued.");
+  }
+
+  private void parsed(RoutingContext ctx, boolean bulk, List<WriteDraft> drafts, String requestHash) {
     Intake intake = intake(ctx);
     intake.bulk = bulk;
+    intake.route = ctx.request().method().name() + " " + (ctx.currentRoute() == null ? ctx.request().path()
+        : ctx.currentRoute().getPath());
     intake.drafts = drafts;
     intake.requestHash = requestHash;
     ctx.next();
@@ -178,7 +303,7 @@ public final class IngestRoutes {
    */
   public void limit(RoutingContext ctx) {
     Intake intake = intake(ctx);
-    int products = intake.drafts.size();
+    int products = intake.drafts.size(); // a write counts as a product
     ClientLimiter.Decision decision = limiter.take(intake.client, products);
     if (decision == null) {
       ctx.next();
@@ -193,23 +318,26 @@ public final class IngestRoutes {
   }
 
   /**
-   * Gives the products their ids: new ones, or with an Idempotency-Key the ids of the key's first request (and what
-   * of it SQS took already); the same key with another body is a 422.
+   * Gives the writes their ids and versions: new ones (consecutive versions from the clock, whose first is the
+   * request's acceptance time, in microseconds, as a PostgreSQL timestamptz keeps it), or with an Idempotency-Key those
+   * of the key's first request (and what of it SQS took already), so that a retry queues the very same writes; the
+   * same key with another body is a 422.
    */
   public void claim(RoutingContext ctx) {
     Intake intake = intake(ctx);
-    // microseconds: what a PostgreSQL timestamptz keeps, so that both stores give back exactly what was accepted
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant now = VersionClock.instantOf(clock.next(intake.drafts.size()));
     List<String> ids = new ArrayList<>(intake.drafts.size());
-    for (int i = 0; i < intake.drafts.size(); i++) {
-      ids.add(ProductIds.next());
+    for (WriteDraft draft : intake.drafts) {
+      ids.add(draft.writeId());
     }
-    intake.products = assign(intake.drafts, ids, now);
+    intake.writes = assign(intake.drafts, ids, now);
     if (intake.key == null) {
       ctx.next();
       return;
     }
-    keys.claim(scoped(intake.client, intake.key), intake.requestHash, intake.products).onComplete(result -> {
+    Write only = intake.writes.size() == 1 ? intake.writes.get(0) : null;
+    String legacy = only != null && only.isCreate() ? ProductJson.toMessage(only.asProduct()) : null;
+    keys.claim(scoped(intake.client, intake.key), intake.requestHash, ids, now, legacy).onComplete(result -> {
       if (RequestDeadline.over(ctx)) {
         return; // answered 408 meanwhile: nothing is queued (a retry with the key gets the claimed ids)
       }
@@ -228,7 +356,7 @@ public final class IngestRoutes {
       } else {
         // the same products under the ids they were given; what SQS took already is not sent again
         intake.queuedBefore = claim.queued() == null ? new BitSet() : claim.queued();
-        intake.products = assign(intake.drafts, claim.ids(), claim.createdAt());
+        intake.writes = assign(intake.drafts, claim.ids(), claim.createdAt());
         ctx.next();
       }
     });
@@ -243,12 +371,14 @@ public final class IngestRoutes {
     return ClientKeys.ANONYMOUS.equals(client) ? key : client + ":" + key;
   }
 
-  private static List<Product> assign(List<ProductDraft> drafts, List<String> ids, Instant createdAt) {
-    List<Product> products = new ArrayList<>(drafts.size());
+  /** Write {@code i} gets the {@code i}-th version from the request's acceptance time on (creates: that time). */
+  private static List<Write> assign(List<WriteDraft> drafts, List<String> ids, Instant createdAt) {
+    long first = VersionClock.microsOf(createdAt);
+    List<Write> writes = new ArrayList<>(drafts.size());
     for (int i = 0; i < drafts.size(); i++) {
-      products.add(drafts.get(i).accept(ids.get(i), createdAt));
+      writes.add(drafts.get(i).accept(ids.get(i), first + i, createdAt));
     }
-    return products;
+    return writes;
   }
 
   /**
@@ -265,17 +395,17 @@ public final class IngestRoutes {
       return;
     }
     TraceContext incoming = RequestTrace.incoming(ctx);
-    Span span = tracing.start(intake.bulk ? "POST /products/batch" : "POST /products", SpanKind.SERVER, incoming, null);
+    Span span = tracing.start(intake.route, SpanKind.SERVER, incoming, null);
     intake.trace = Tracing.contextOf(span, incoming);
     LogTrace.set(intake.trace); // the request's lines from here on carry the trace its products travel with
     intake.requestId = RequestTrace.requestId(ctx);
     ctx.response().putHeader("X-Request-Id", intake.requestId);
     List<Integer> sent = new ArrayList<>();
     List<EnqueueRequest.Outgoing> outgoing = new ArrayList<>();
-    for (int i = 0; i < intake.products.size(); i++) {
+    for (int i = 0; i < intake.writes.size(); i++) {
       if (!intake.queuedBefore.get(i)) {
         sent.add(i);
-        outgoing.add(outgoing(intake.products.get(i), intake.trace.header(), intake.replayed()));
+        outgoing.add(outgoing(intake.writes.get(i), intake.trace.header(), intake.replayed()));
       }
     }
     // the publisher answers by the deadline; the bus timeout is only a backstop behind it
@@ -301,9 +431,9 @@ public final class IngestRoutes {
             sent.forEach(intake.unknown::set); // the publisher may have sent them: it did not say
             intake.failure = "the publisher did not answer in time";
           }
-          int total = intake.products.size();
+          int total = intake.writes.size();
           int accepted = intake.queued.cardinality();
-          Tracing.end(span, total == 1 ? intake.products.get(0).id() : null, accepted == total,
+          Tracing.end(span, total == 1 ? intake.writes.get(0).productId() : null, accepted == total,
               accepted == total ? null : intake.failure);
           journey(intake);
           metrics.accepted(intake.client, accepted);
@@ -312,10 +442,21 @@ public final class IngestRoutes {
         });
   }
 
-  private EnqueueRequest.Outgoing outgoing(Product product, String traceparent, boolean resent) {
-    String body = packing ? ProductMessages.coreEntry(product, resent) : ProductMessages.single(product);
-    return new EnqueueRequest.Outgoing(product.id(), body, SqsLimits.utf8Length(body),
-        Instants.format(product.createdAt()), traceparent);
+  /**
+   * A write as the publisher sends it: a create as before versions existed (a pack entry, or a one-product message);
+   * any other write as a pack entry of the writes format, or unpacked as a pack of its own.
+   */
+  private EnqueueRequest.Outgoing outgoing(Write write, String traceparent, boolean resent) {
+    String body;
+    if (write.isCreate()) {
+      Product product = write.asProduct();
+      body = packing ? ProductMessages.coreEntry(product, resent) : ProductMessages.single(product);
+    } else {
+      body = packing ? ProductMessages.coreEntry(write, resent)
+          : ProductMessages.pack(List.of(ProductMessages.entry(write, 0, 0, traceparent, resent)));
+    }
+    return new EnqueueRequest.Outgoing(write.writeId(), body, SqsLimits.utf8Length(body),
+        Instants.format(write.stamp().acceptedAt()), traceparent);
   }
 
   /**
@@ -336,23 +477,23 @@ public final class IngestRoutes {
   public void answer(RoutingContext ctx) {
     Intake intake = intake(ctx);
     if (intake.bulk) {
-      BulkAnswers.send(ctx, intake.products, intake.queued, intake.unknown, intake.failure, intake.refused,
+      BulkAnswers.send(ctx, intake.writes, intake.queued, intake.unknown, intake.failure, intake.refused,
           intake.replayed());
       return;
     }
-    Product product = intake.products.get(0);
+    Write write = intake.writes.get(0);
     if (intake.queued.get(0)) {
       if (intake.replayed()) {
         ctx.response().putHeader("Idempotent-Replayed", "true");
       }
       ctx.response().setStatusCode(202)
-          .putHeader("Location", "/products/" + product.id())
+          .putHeader("Location", "/products/" + write.productId())
           .putHeader("Content-Type", "application/json")
-          .end(BulkAnswers.accepted(product).toBuffer());
+          .end(BulkAnswers.accepted(write).toBuffer());
     } else if (intake.unknown.get(0)) {
-      BulkAnswers.unknown(ctx, product, intake.key != null);
+      BulkAnswers.unknown(ctx, write, intake.key != null);
     } else if (intake.refused) {
-      LOG.error("product {} refused by SQS: {}", product.id(), intake.failure);
+      LOG.error("write {} of product {} refused by SQS: {}", write.writeId(), write.productId(), intake.failure);
       Problems.send(ctx, 500, "enqueue-refused", "Internal Server Error",
           "The queue refused the product; it was not accepted.");
     } else {
@@ -364,9 +505,13 @@ public final class IngestRoutes {
     if (!JOURNEY.isInfoEnabled()) {
       return;
     }
-    for (int i = 0; i < intake.products.size(); i++) {
+    for (int i = 0; i < intake.writes.size(); i++) {
       if (intake.queued.get(i)) {
-        JOURNEY.atInfo().addKeyValue("event", "accepted").addKeyValue("productId", intake.products.get(i).id())
+        Write write = intake.writes.get(i);
+        JOURNEY.atInfo().addKeyValue("event", "accepted").addKeyValue("productId", write.productId())
+            .addKeyValue("writeId", write.writeId())
+            .addKeyValue("op", write.isCreate() ? "create" : write.kind().name().toLowerCase(java.util.Locale.ROOT))
+            .addKeyValue("version", write.stamp().version())
             .addKeyValue("traceId", intake.trace.traceId()).addKeyValue("spanId", intake.trace.spanId())
             .addKeyValue("requestId", intake.requestId).addKeyValue("client", intake.client)
             .addKeyValue("replayed", intake.replayed())

@@ -2,7 +2,10 @@ package io.asynccatalog.http;
 
 import io.asynccatalog.clients.ClientLimiter;
 import io.asynccatalog.clients.RateLimits;
+import io.asynccatalog.domain.ProductIds;
 import io.asynccatalog.domain.ProductJson;
+import io.asynccatalog.domain.StoredProduct;
+import io.asynccatalog.domain.WriteParser;
 import io.asynccatalog.store.ProductStore;
 import io.asynccatalog.store.ReportBucket;
 import io.vertx.core.Future;
@@ -47,8 +50,15 @@ public final class ProductRoutes {
       } else if (result.result().isEmpty()) {
         notFound(ctx, id);
       } else {
-        ctx.response().putHeader("Content-Type", "application/json")
-            .end(ProductJson.toApi(result.result().get()).toBuffer());
+        StoredProduct stored = result.result().get();
+        ctx.response().putHeader("ETag", stored.etag());
+        String match = ctx.request().getHeader("If-None-Match");
+        if (match != null && (match.trim().equals("*") || java.util.Arrays.stream(match.split(","))
+            .map(String::trim).anyMatch(tag -> tag.equals(stored.etag()) || tag.equals("W/" + stored.etag())))) {
+          ctx.response().setStatusCode(304).end();
+          return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(ProductJson.toApi(stored).toBuffer());
       }
     });
   }
@@ -122,13 +132,24 @@ public final class ProductRoutes {
     });
   }
 
+  /** The id in the path, or the id of the sku in the path; null once it has answered 400. */
   private String productId(RoutingContext ctx) {
+    String sku = ctx.pathParam("sku");
+    if (sku != null) {
+      if (!WriteParser.validSku(sku)) {
+        Parameters.bad(ctx, "sku", "must be 1 to 64 characters, not blank, without control characters");
+        return null;
+      }
+      return ProductIds.forSku(sku.strip());
+    }
     return parameters.text(ctx, "id", ctx.pathParam("id"), ID_SCHEMA, null);
   }
 
   private static void notFound(RoutingContext ctx, String id) {
-    Problems.send(ctx, 404, "product-not-found", "Not Found",
-        "No stored product " + id + ". An accepted product is readable once a worker has stored it.");
+    String sku = ctx.pathParam("sku");
+    Problems.send(ctx, 404, "product-not-found", "Not Found", (sku != null ? "No stored product with sku '" + sku
+        + "' (id " + id + ")" : "No stored product " + id) + ". An accepted product is readable once a worker has "
+        + "stored it; a deleted one is not found.");
   }
 
 }

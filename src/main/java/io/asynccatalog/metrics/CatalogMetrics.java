@@ -38,6 +38,7 @@ public final class CatalogMetrics {
   private final Counter reportObjects;
   private final Counter deferred;
   private final Counter deadlinePassed;
+  private final Counter superseded;
   private final Counter visibilityLost;
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong queueDepth = new AtomicLong(-1);
@@ -83,6 +84,9 @@ public final class CatalogMetrics {
     deferred = Counter.builder("catalog.products.deferred")
         .description("Products not stored on a try for a dependency's fault (outage, throttling, a deadline passed "
             + "while it was slow): handed on without spending a try").register(registry);
+    superseded = Counter.builder("catalog.writes.superseded")
+        .description("Writes that lost to later ones of the same product (settled as done, not stored)")
+        .register(registry);
     deadlinePassed = Counter.builder("catalog.saves.deadline.passed")
         .description("Products whose save reached its deadline before they were written").register(registry);
     visibilityLost = Counter.builder("catalog.messages.visibility.failures")
@@ -210,6 +214,10 @@ public final class CatalogMetrics {
 
   public void deferred(int count) {
     deferred.increment(count);
+  }
+
+  public void superseded(int count) {
+    superseded.increment(count);
   }
 
   public void deadlinePassed(int count) {

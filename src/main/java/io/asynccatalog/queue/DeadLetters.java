@@ -117,12 +117,13 @@ public final class DeadLetters {
       return List.of(new ProductQueue.Outgoing(message.body(), 0, Map.of()));
     }
     List<ProductQueue.Outgoing> each = new ArrayList<>(contents.size());
-    for (QueuedProduct product : contents.products()) {
+    for (QueuedWrite product : contents.products()) {
       String trace = product.traceparent();
-      each.add(packing
-          ? new ProductQueue.Outgoing(ProductMessages.pack(List.of(ProductMessages.packEntry(product.product(), 0,
+      // a write other than a create travels only in a pack; a create unpacked as before packing
+      each.add(packing || !product.write().isCreate()
+          ? new ProductQueue.Outgoing(ProductMessages.pack(List.of(ProductMessages.entry(product.write(), 0, 0,
               trace, true))), 0, Map.of())
-          : new ProductQueue.Outgoing(ProductMessages.single(product.product()), 0,
+          : new ProductQueue.Outgoing(ProductMessages.single(product.write().asProduct()), 0,
               trace == null ? Map.of() : Map.of(TraceContext.HEADER, trace)));
     }
     contents.rejected().forEach(r -> each.add(new ProductQueue.Outgoing(r.entry(), 0, Map.of())));
@@ -143,8 +144,9 @@ public final class DeadLetters {
     JsonArray products = new JsonArray();
     try {
       ProductMessages.Contents contents = ProductMessages.read(message);
-      contents.products().forEach(p -> products.add(new JsonObject().put("id", p.product().id())
-          .put("name", p.product().name()).put("attempts", p.attempts())));
+      contents.products().forEach(p -> products.add(new JsonObject().put("id", p.write().productId())
+          .put("op", p.write().kind().name().toLowerCase(java.util.Locale.ROOT)).put("writeId", p.write().writeId())
+          .put("name", p.write().change().values().get("name")).put("attempts", p.attempts())));
       json.put("product", contents.products().size() == 1 ? products.getJsonObject(0) : null);
     } catch (IllegalArgumentException e) {
       json.put("product", (Object) null);

@@ -1,15 +1,24 @@
 package io.asynccatalog.queue;
 
 import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.ProductIds;
 import io.asynccatalog.domain.ProductJson;
 import io.asynccatalog.tracing.TraceContext;
+import io.asynccatalog.versions.ProductWrite;
+import io.asynccatalog.versions.Stamp;
+import io.asynccatalog.versions.VersionedProduct;
+import io.asynccatalog.versions.Write;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The bodies of product messages. Format 1 holds one product ({@code {"v":1,"id":...}}, its trace context in a
@@ -20,10 +29,20 @@ import java.util.List;
  * once ({@code {"v":2,"createdAt":...,"tp":...,"products":[...]}}) for the entries that do not carry their own: the
  * products of one request share them, and leaving them out of each entry makes a pack a third smaller. Readers take both, so that instances that write packs
  * and instances that do not can share a queue while a fleet is upgraded.
+ *
+ * <p>Format 3 ({@code {"v":3,"writes":[...]}}) carries writes other than creates: replaces, merge patches and
+ * deletes ({@code {"op":"patch","id":...,"ver":...,"w":<write id>,"set":{...}}}; {@code "cv":true} and
+ * {@code "at"} on a version the client gave), beside entries of the product form (creates) and with the same
+ * per-entry fields. A reader before versions existed refuses it as an unknown version rather than taking a patch or
+ * a delete for a create; so writers send it only once every reader knows it ({@code CATALOG_VERSIONED_WRITES}).
+ * Creates keep the formats every reader knows: a create's version is its acceptance time.
  */
 public final class ProductMessages {
   /** The pack format's version. */
   public static final int PACK_VERSION = 2;
+  /** The format that carries versioned writes. */
+  public static final int WRITES_VERSION = 3;
+  private static final String WRITE_ENTRY = "{\"op\"";
   private static final String PACK_HEAD = "{\"v\":" + PACK_VERSION + ",\"products\":[";
   private static final String PACK_TAIL = "]}";
   /** Bytes a pack adds around its entries (head, tail) besides one comma between two entries. */
@@ -54,7 +73,43 @@ public final class ProductMessages {
    * field existed ignore it (they read a product's fields by name), so a fleet may mix them.
    */
   public static String packEntry(Product product, int attempts, int deferrals, String traceparent, boolean resent) {
-    JsonObject json = ProductJson.fields(product, new JsonObject());
+    return withExtras(ProductJson.fields(product, new JsonObject()), attempts, deferrals, traceparent, resent);
+  }
+
+  /** One write's entry: of the product form for a create (every reader knows it), of the write form otherwise. */
+  public static String entry(Write write, int attempts, int deferrals, String traceparent, boolean resent) {
+    JsonObject json = write.isCreate() ? ProductJson.fields(write.asProduct(), new JsonObject()) : writeFields(write);
+    return withExtras(json, attempts, deferrals, traceparent, resent);
+  }
+
+  /** A write's entry without its trace context, for a request's pack (a create as {@link #coreEntry(Product, boolean)}). */
+  public static String coreEntry(Write write, boolean resent) {
+    if (write.isCreate()) {
+      return coreEntry(write.asProduct(), resent);
+    }
+    JsonObject json = writeFields(write);
+    if (resent) {
+      json.put("resent", true);
+    }
+    return json.encode();
+  }
+
+  private static JsonObject writeFields(Write write) {
+    Stamp stamp = write.stamp();
+    JsonObject json = new JsonObject().put("op", write.kind().name().toLowerCase(Locale.ROOT))
+        .put("id", write.productId()).put("ver", stamp.version()).put("w", stamp.writeId());
+    if (stamp.clientVersion()) {
+      json.put("cv", true).put("at", stamp.acceptedMicros());
+    }
+    if (write.kind() != ProductWrite.Kind.DELETE) {
+      JsonObject set = new JsonObject();
+      write.change().values().forEach(set::put);
+      json.put("set", set);
+    }
+    return json;
+  }
+
+  private static String withExtras(JsonObject json, int attempts, int deferrals, String traceparent, boolean resent) {
     if (attempts > 0) {
       json.put("attempts", attempts);
     }
@@ -103,14 +158,30 @@ public final class ProductMessages {
    * that have others carry their own ({@link #withShared}).
    */
   public static String pack(String createdAt, String traceparent, List<String> entries) {
-    String head = "{\"v\":" + PACK_VERSION + ",\"" + CREATED_AT + "\":\"" + createdAt + "\""
-        + (traceparent == null ? "" : ",\"" + TRACE + "\":\"" + traceparent + "\"") + ",\"products\":[";
+    String head = "{\"v\":" + version(entries) + ",\"" + CREATED_AT + "\":\"" + createdAt + "\""
+        + (traceparent == null ? "" : ",\"" + TRACE + "\":\"" + traceparent + "\"") + ",\"" + listName(entries)
+        + "\":[";
     return join(head, entries);
   }
 
   /** A format-2 body from entries made by {@link #packEntry}. */
   public static String pack(List<String> entries) {
-    return join(PACK_HEAD, entries);
+    return join(version(entries) == PACK_VERSION ? PACK_HEAD
+        : "{\"v\":" + WRITES_VERSION + ",\"writes\":[", entries);
+  }
+
+  /** Format 3 when any entry is of the write form, else format 2, which readers before versions know. */
+  private static int version(List<String> entries) {
+    for (String entry : entries) {
+      if (entry.startsWith(WRITE_ENTRY)) {
+        return WRITES_VERSION;
+      }
+    }
+    return PACK_VERSION;
+  }
+
+  private static String listName(List<String> entries) {
+    return version(entries) == PACK_VERSION ? "products" : "writes";
   }
 
   private static String join(String head, List<String> entries) {
@@ -131,16 +202,16 @@ public final class ProductMessages {
   /** An entry of a pack that is not a product: its text, and why. */
   public record Rejected(String entry, String reason) {}
 
-  /** What a message holds: its products, the entries of a pack that are not products, and whether it is a pack. */
-  public record Contents(List<QueuedProduct> products, List<Rejected> rejected, boolean pack) {
+  /** What a message holds: its writes, the entries of a pack that are not writes, and whether it is a pack. */
+  public record Contents(List<QueuedWrite> products, List<Rejected> rejected, boolean pack) {
     public int size() {
       return products.size() + rejected.size();
     }
   }
 
   /**
-   * Reads a message of either format. Throws {@link IllegalArgumentException} when the message as a whole is not
-   * one (no retry can fix it); a pack's entries that are not products are returned as {@link Rejected}, so that they
+   * Reads a message of any format. Throws {@link IllegalArgumentException} when the message as a whole is not
+   * one (no retry can fix it); a pack's entries that are not writes are returned as {@link Rejected}, so that they
    * do not hold back the others.
    */
   public static Contents read(Message message) {
@@ -156,19 +227,20 @@ public final class ProductMessages {
     }
     Object version = json.getValue("v");
     if (Integer.valueOf(ProductJson.MESSAGE_VERSION).equals(version)) {
-      return new Contents(List.of(new QueuedProduct(ProductJson.fromFields(json), 0, traceAttribute, false)),
-          List.of(), false);
+      return new Contents(List.of(new QueuedWrite(Write.create(ProductJson.fromFields(json)), 0, traceAttribute,
+          false)), List.of(), false);
     }
-    if (!Integer.valueOf(PACK_VERSION).equals(version)) {
+    boolean writes = Integer.valueOf(WRITES_VERSION).equals(version);
+    if (!writes && !Integer.valueOf(PACK_VERSION).equals(version)) {
       throw new IllegalArgumentException("not a product message: unknown message version " + version);
     }
-    Object entries = json.getValue("products");
+    Object entries = json.getValue(writes ? "writes" : "products");
     if (!(entries instanceof JsonArray array) || array.isEmpty()) {
-      throw new IllegalArgumentException("not a product message: a pack without products");
+      throw new IllegalArgumentException("not a product message: a pack without entries");
     }
     Object sharedCreatedAt = json.getValue(CREATED_AT);
     Object sharedTrace = json.getValue(TRACE);
-    List<QueuedProduct> products = new ArrayList<>(array.size());
+    List<QueuedWrite> products = new ArrayList<>(array.size());
     List<Rejected> rejected = new ArrayList<>(0);
     for (Object entry : array) {
       try {
@@ -181,14 +253,55 @@ public final class ProductMessages {
         Object attempts = fields.getValue("attempts");
         Object deferrals = fields.getValue(DEFERRALS);
         Object trace = fields.containsKey(TRACE) ? fields.getValue(TRACE) : sharedTrace;
-        products.add(new QueuedProduct(ProductJson.fromFields(fields),
-            attempts instanceof Integer n && n > 0 ? n : 0, trace instanceof String tp ? tp : null,
-            Boolean.TRUE.equals(fields.getValue("resent")), deferrals instanceof Integer d && d > 0 ? d : 0));
+        Write write = writes && fields.containsKey("op") ? readWrite(fields)
+            : Write.create(ProductJson.fromFields(fields));
+        products.add(new QueuedWrite(write, attempts instanceof Integer n && n > 0 ? n : 0,
+            trace instanceof String tp ? tp : null, Boolean.TRUE.equals(fields.getValue("resent")),
+            deferrals instanceof Integer d && d > 0 ? d : 0));
       } catch (IllegalArgumentException e) {
         rejected.add(new Rejected(String.valueOf(entry instanceof JsonObject o ? o.encode() : entry), e.getMessage()));
       }
     }
     return new Contents(products, rejected, true);
+  }
+
+  /** A write entry; throws {@link IllegalArgumentException} for anything a write cannot be. */
+  private static Write readWrite(JsonObject json) {
+    try {
+      ProductWrite.Kind kind = ProductWrite.Kind.valueOf(json.getString("op").toUpperCase(Locale.ROOT));
+      String id = json.getString("id");
+      if (!ProductIds.isWellFormed(id)) {
+        throw new IllegalArgumentException("a write without a valid product id");
+      }
+      boolean client = Boolean.TRUE.equals(json.getValue("cv"));
+      long ver = json.getLong("ver");
+      String writeId = json.getString("w");
+      Stamp stamp = client ? new Stamp(true, ver, writeId, json.getLong("at")) : Stamp.service(ver, writeId);
+      Map<String, String> values = new HashMap<>();
+      JsonObject set = json.getJsonObject("set");
+      if (set != null) {
+        for (String field : set.fieldNames()) {
+          Object value = set.getValue(field);
+          if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("field " + field + " is not text");
+          }
+          values.put(field, (String) value);
+        }
+      }
+      for (String required : VersionedProduct.REQUIRED) {
+        if (values.containsKey(required) ? values.get(required) == null : kind == ProductWrite.Kind.REPLACE) {
+          throw new IllegalArgumentException("a " + kind + " without " + required);
+        }
+      }
+      if (values.get("price") != null) {
+        new BigDecimal(values.get("price")); // NumberFormatException is an IllegalArgumentException
+      }
+      return new Write(id, new ProductWrite(kind, stamp, values));
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) { // missing fields, wrong types
+      throw new IllegalArgumentException("not a write: " + e.getMessage(), e);
+    }
   }
 
   private static String traceAttribute(Message message) {

@@ -52,14 +52,13 @@ public final class DynamoDbIdempotencyKeys implements IdempotencyStore {
   }
 
   @Override
-  public Future<Claim> claim(String key, String requestHash, List<Product> products) {
+  public Future<Claim> claim(String key, String requestHash, List<String> ids, Instant createdAt,
+                             String legacyMessage) {
     Instant now = Instant.now();
-    Instant createdAt = products.get(0).createdAt();
-    List<String> ids = products.stream().map(Product::id).toList();
     Map<String, AttributeValue> item = record(key, requestHash, createdAt, ids, now.plus(window), null);
-    if (products.size() == 1) {
-      item.put(MESSAGE, AttributeValue.fromS(ProductJson.toMessage(products.get(0))));
-      item.put("productId", AttributeValue.fromS(products.get(0).id()));
+    if (legacyMessage != null) {
+      item.put(MESSAGE, AttributeValue.fromS(legacyMessage));
+      item.put("productId", AttributeValue.fromS(ids.get(0)));
     }
     return breaker.<Claim>execute(() -> AwsFutures.bridge(dynamoDb.putItem(b -> b.tableName(tableName).item(item)
             .conditionExpression("attribute_not_exists(#k) OR #e < :now")

@@ -1,6 +1,5 @@
 package io.asynccatalog.store;
 
-import io.asynccatalog.domain.Product;
 import io.vertx.core.Future;
 
 import java.time.Instant;
@@ -9,8 +8,9 @@ import java.util.List;
 
 /**
  * Client idempotency keys, kept where every instance sees them. The first request with a key claims it with the ids
- * and acceptance time of its products; a repeat within the window gets them back, so that the same products are
- * queued under the same ids, and, once known, which of them SQS had already taken.
+ * of its writes (a create's is its product's id) and their acceptance time, from which their versions follow; a
+ * repeat within the window gets them back, so that the same writes are queued under the same ids and versions, and,
+ * once known, which of them SQS had already taken.
  */
 public interface IdempotencyStore {
 
@@ -21,8 +21,12 @@ public interface IdempotencyStore {
    */
   record Claim(boolean first, String requestHash, Instant createdAt, List<String> ids, BitSet queued) {}
 
-  /** Claims {@code key} for {@code products} (one acceptance time), or returns the earlier claim. */
-  Future<Claim> claim(String key, String requestHash, List<Product> products);
+  /**
+   * Claims {@code key} for the writes {@code ids} accepted at {@code createdAt}, or returns the earlier claim.
+   * {@code legacyMessage}: for the create of one product, its message of the first format, which the records of
+   * versions before bulk requests held (so that an instance of such a version can still read a new record).
+   */
+  Future<Claim> claim(String key, String requestHash, List<String> ids, Instant createdAt, String legacyMessage);
 
   /** Records which products of a claim SQS has taken, so that a retry re-sends only the others. */
   Future<Void> queued(String key, Claim claim, BitSet queued);

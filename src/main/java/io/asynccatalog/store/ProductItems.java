@@ -1,66 +1,88 @@
 package io.asynccatalog.store;
 
 import io.asynccatalog.domain.Instants;
-import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ReportLocation;
-import io.asynccatalog.domain.StoredProduct;
+import io.asynccatalog.versions.StateCodec;
+import io.asynccatalog.versions.VersionClock;
+import io.asynccatalog.versions.VersionedProduct;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The DynamoDB item form of a product. The price is a DynamoDB number: an exact decimal, never a binary float. */
+/**
+ * The DynamoDB item form of a product record: its set fields (the price a DynamoDB number, an exact decimal, never a
+ * binary float), the stamps of all its fields ({@link StateCodec}), its revision, when it was stored and where its
+ * report is; a record not shown carries {@code expiresAt} (epoch seconds), the table's time-to-live attribute. An item
+ * written before versions existed has neither stamps nor revision: it reads as its create (revision 0).
+ */
 public final class ProductItems {
   public static final String ID = "id";
+  public static final String REV = "rev";
+  public static final String EXPIRES_AT = "expiresAt";
+  private static final String STAMPS = "stamps";
 
   private ProductItems() {}
 
-  public static Map<String, AttributeValue> toItem(Product p, Instant storedAt, ReportLocation report) {
-    Map<String, AttributeValue> item = new HashMap<>(16);
-    item.put(ID, s(p.id()));
-    item.put("name", s(p.name()));
-    item.put("price", AttributeValue.fromN(p.price().toPlainString()));
-    item.put("currency", s(p.currency()));
-    item.put("createdAt", s(Instants.format(p.createdAt())));
-    item.put("storedAt", s(Instants.format(storedAt)));
-    item.put("reportKey", s(report.key()));
-    if (report.isRange()) {
-      item.put("reportOffset", AttributeValue.fromN(Long.toString(report.offset())));
-      item.put("reportLength", AttributeValue.fromN(Integer.toString(report.length())));
+  public static Map<String, AttributeValue> toItem(ProductRecord record) {
+    Map<String, AttributeValue> item = new HashMap<>(20);
+    item.put(ID, s(record.id()));
+    VersionedProduct state = record.state();
+    for (String field : VersionedProduct.FIELDS) {
+      String value = state.value(field);
+      if (value != null) {
+        item.put(field, "price".equals(field) ? AttributeValue.fromN(value) : s(value));
+      }
     }
-    putIfPresent(item, "description", p.description());
-    putIfPresent(item, "sku", p.sku());
-    putIfPresent(item, "category", p.category());
+    item.put(STAMPS, s(record.stamps()));
+    item.put(REV, AttributeValue.fromN(Long.toString(record.rev())));
+    item.put("storedAt", s(Instants.format(record.storedAt())));
+    ReportLocation report = record.report();
+    if (report != null) {
+      item.put("reportKey", s(report.key()));
+      if (report.isRange()) {
+        item.put("reportOffset", AttributeValue.fromN(Long.toString(report.offset())));
+        item.put("reportLength", AttributeValue.fromN(Integer.toString(report.length())));
+      }
+    }
+    if (record.visible()) {
+      item.put("createdAt", s(Instants.format(record.product().createdAt())));
+    }
+    if (record.expiresAt() != null) {
+      item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(record.expiresAt().getEpochSecond())));
+    }
     return item;
   }
 
-  public static StoredProduct fromItem(Map<String, AttributeValue> item) {
-    Product product = new Product(
-        text(item, ID), text(item, "name"), text(item, "description"),
-        new BigDecimal(item.get("price").n()), text(item, "currency"), text(item, "sku"), text(item, "category"),
-        Instants.parse(text(item, "createdAt")));
+  public static ProductRecord fromItem(Map<String, AttributeValue> item) {
+    String id = text(item, ID);
+    AttributeValue stamps = item.get(STAMPS);
+    VersionedProduct state = stamps == null
+        ? StateCodec.created(id, VersionClock.microsOf(Instants.parse(text(item, "createdAt"))), f -> value(item, f))
+        : StateCodec.decode(stamps.s(), f -> value(item, f));
+    AttributeValue rev = item.get(REV);
     AttributeValue offset = item.get("reportOffset");
-    ReportLocation report = offset == null
-        ? ReportLocation.whole(text(item, "reportKey"))
-        : new ReportLocation(text(item, "reportKey"), Long.parseLong(offset.n()),
-            Integer.parseInt(item.get("reportLength").n()));
-    return new StoredProduct(product, Instants.parse(text(item, "storedAt")), report);
+    String reportKey = text(item, "reportKey");
+    ReportLocation report = reportKey == null ? null : offset == null
+        ? ReportLocation.whole(reportKey)
+        : new ReportLocation(reportKey, Long.parseLong(offset.n()), Integer.parseInt(item.get("reportLength").n()));
+    AttributeValue expires = item.get(EXPIRES_AT);
+    return new ProductRecord(id, state, rev == null ? 0 : Long.parseLong(rev.n()),
+        Instants.parse(text(item, "storedAt")), report,
+        expires == null ? null : java.time.Instant.ofEpochSecond(Long.parseLong(expires.n())));
   }
 
   public static Map<String, AttributeValue> key(String id) {
     return Map.of(ID, s(id));
   }
 
-  private static AttributeValue s(String value) {
-    return AttributeValue.fromS(value);
+  private static String value(Map<String, AttributeValue> item, String field) {
+    AttributeValue value = item.get(field);
+    return value == null ? null : "price".equals(field) ? value.n() : value.s();
   }
 
-  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-    if (value != null) {
-      item.put(name, s(value));
-    }
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
   }
 
   private static String text(Map<String, AttributeValue> item, String name) {

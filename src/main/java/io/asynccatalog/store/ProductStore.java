@@ -12,35 +12,45 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where stored products live (DynamoDB by default). Writes are idempotent per product id: a product is fixed at
- * ingest, so writing it again leaves one record with the same fields. The savers write through it; the read routes
- * read through it.
+ * Where products live (DynamoDB by default): each as a {@link ProductRecord}, its fields with the stamps of the writes
+ * that set them. Writes are conditional on the revision read (or on absence), so that two savers merging writes into
+ * one product never lose each other's: the one that finds the product changed meanwhile reads it again and merges
+ * again ({@code Converger}). The read routes see visible products only.
  */
 public interface ProductStore {
 
-  /** The outcome of a write: the ids written, and for every other id why it was not, and whose fault that was. */
-  record Written(Set<String> written, Map<String, Failure> failed) {}
+  /** A record to write where the store still holds {@code expectedRev} of it ({@link ProductRecord#ABSENT}: none). */
+  record Change(ProductRecord record, long expectedRev) {}
 
-  /** One page of stored products, and the id to continue after (null when there is no more). */
+  /**
+   * The outcome of a write, by product id: written; found changed meanwhile (the condition failed: read and merge
+   * again); or not written, why, and whose fault that was.
+   */
+  record Written(Set<String> written, Set<String> conflicts, Map<String, Failure> failed) {}
+
+  /** One page of visible products, and the id to continue after (null when there is no more). */
   record Page(List<StoredProduct> products, String lastId) {}
 
   /**
-   * Writes a group of products, as many per call as the store takes; a product the store refuses does not hold back
-   * the others. Fails as a whole only when nothing could be tried. Nothing of the write is still running once
-   * {@code deadline} has passed: every call is given at most what is left of it, and what could not be written by
-   * then fails as the dependency's fault.
+   * The records of {@code ids} as they are now (strongly consistent), shown or not; absent ids are absent from the
+   * map. Nothing of it is still running once {@code deadline} has passed.
    */
-  Future<Written> putAll(List<StoredProduct> products, Deadline deadline);
+  Future<Map<String, ProductRecord>> records(Collection<String> ids, Deadline deadline);
 
+  /**
+   * Writes each change where its condition holds, as many per call as the store takes; a record the store refuses
+   * does not hold back the others. Fails as a whole only when nothing could be tried. Nothing of it is still running
+   * once {@code deadline} has passed: what could not be written by then fails as the dependency's fault.
+   */
+  Future<Written> write(List<Change> changes, Deadline deadline);
+
+  /** The product if it is shown (stored, not deleted, its required fields set). */
   Future<Optional<StoredProduct>> get(String id);
 
-  /** The stored products among {@code ids}; the others are absent from the map. */
-  Future<Map<String, StoredProduct>> getAll(Collection<String> ids);
-
-  /** Up to {@code limit} products after {@code afterId} (null: from the start), in the store's order. */
+  /** Up to {@code limit} products after {@code afterId} (null: from the start), in the store's order, shown ones only. */
   Future<Page> page(int limit, String afterId);
 
-  /** An id no product is given (ids are UUIDv7, never the nil UUID): what {@link #probe()} reads. */
+  /** An id no product is given (ids are UUIDv7 or name-based, never the nil UUID): what {@link #probe()} reads. */
   String PROBE_ID = "00000000-0000-0000-0000-000000000000";
 
   /**

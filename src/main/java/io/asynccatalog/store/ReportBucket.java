@@ -61,9 +61,10 @@ public final class ReportBucket {
         .recover(error -> isMissing(error) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error)));
   }
 
-  /** Whether an object is there (HeadObject). */
-  public Future<Boolean> exists(String key) {
-    return breaker.<Boolean>execute(() -> AwsFutures.bridge(s3.headObject(b -> b.bucket(bucket).key(key)))
+  /** Whether an object is there (HeadObject); the call gives up after {@code timeout}. */
+  public Future<Boolean> exists(String key, Duration timeout) {
+    return breaker.<Boolean>execute(() -> AwsFutures.bridge(s3.headObject(b -> b.bucket(bucket).key(key)
+            .overrideConfiguration(o -> o.apiCallTimeout(timeout))))
         .map(head -> true)
         .recover(error -> isMissing(error) ? Future.succeededFuture(false) : Future.failedFuture(error)));
   }

@@ -37,10 +37,10 @@ public final class Stores implements AutoCloseable {
     this.pool = pool;
   }
 
-  /** The DynamoDB tables ({@code batching} false: naive mode, one PutItem per product). */
+  /** The DynamoDB tables. */
   public static Stores dynamoDb(Vertx vertx, AwsClients clients, Dependencies dependencies, String table,
-                                String keysTable, Duration window, boolean batching, Duration callTimeout) {
-    return new Stores(new DynamoDbProductStore(vertx, clients.dynamoDb(), dependencies.store(), table, batching,
+                                String keysTable, Duration window, Duration callTimeout) {
+    return new Stores(new DynamoDbProductStore(vertx, clients.dynamoDb(), dependencies.store(), table,
         callTimeout),
         new DynamoDbIdempotencyKeys(clients.dynamoDb(), dependencies.store(), keysTable, window), null);
   }

@@ -1,5 +1,6 @@
 package io.asynccatalog.versions;
 
+import java.time.Instant;
 import java.util.Comparator;
 
 /**
@@ -7,9 +8,12 @@ import java.util.Comparator;
  * (every client-versioned write comes after every write versioned here: a product a client versions itself is never
  * changed by a write the client did not version, whatever order they arrive in, and each write that loses so is
  * counted and logged); the version; and the write's own id, so that two different writes with one version are
- * ordered the same way everywhere, while a write delivered twice equals itself.
+ * ordered the same way everywhere, while a write delivered twice equals itself. {@code acceptedMicros} is when the
+ * service accepted the write (microseconds since the epoch); it takes no part in the order, and for a version of the
+ * service's it is the version itself ({@link VersionClock}).
  */
-public record Stamp(boolean clientVersion, long version, String writeId) implements Comparable<Stamp> {
+public record Stamp(boolean clientVersion, long version, String writeId, long acceptedMicros)
+    implements Comparable<Stamp> {
   private static final Comparator<Stamp> ORDER = Comparator.comparing(Stamp::clientVersion)
       .thenComparingLong(Stamp::version).thenComparing(Stamp::writeId);
 
@@ -20,6 +24,20 @@ public record Stamp(boolean clientVersion, long version, String writeId) impleme
     if (writeId == null || writeId.isEmpty()) {
       throw new IllegalArgumentException("a write needs its id");
     }
+  }
+
+  /** A stamp accepted at its version's time (the service's) or at an unknown time (the client's). */
+  public Stamp(boolean clientVersion, long version, String writeId) {
+    this(clientVersion, version, writeId, clientVersion ? 0 : version);
+  }
+
+  /** A version of the service's, given at {@code acceptedAt}. */
+  public static Stamp service(long version, String writeId) {
+    return new Stamp(false, version, writeId, version);
+  }
+
+  public Instant acceptedAt() {
+    return VersionClock.instantOf(acceptedMicros);
   }
 
   @Override

@@ -6,9 +6,9 @@ import io.asynccatalog.domain.Failure;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
 import io.asynccatalog.config.CatalogConfig.WorkerConfig;
-import io.asynccatalog.domain.Product;
+import io.asynccatalog.versions.Write;
 import io.asynccatalog.queue.ProductMessages;
-import io.asynccatalog.queue.QueuedProduct;
+import io.asynccatalog.queue.QueuedWrite;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductQueue;
 import io.asynccatalog.queue.ProductQueue.PendingReceive;
@@ -198,9 +198,9 @@ public final class ConsumerVerticle extends VerticleBase {
     DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(config.saveTimeout().plus(callTimeout).plusSeconds(1).toMillis());
     vertx.eventBus().<SaveOutcome>request(Addresses.SAVE,
-            new SaveBatch(saving.products, saving.traces, saving.again, deadline), options)
+            new SaveBatch(saving.writes, saving.traces, saving.again, deadline), options)
         .map(reply -> reply.body())
-        .otherwise(error -> SaveOutcome.allFailed(ids(saving.products),
+        .otherwise(error -> SaveOutcome.allFailed(ids(saving.writes),
             Failure.ofDependency("no answer from the savers: " + error.getMessage())))
         .compose(outcome -> settler.settle(saving.received, outcome, saving.keeper))
         .onFailure(error -> LOG.warn("settling a group of {} message(s) failed; SQS will redeliver: {}",
@@ -211,9 +211,9 @@ public final class ConsumerVerticle extends VerticleBase {
         });
   }
 
-  private static Set<String> ids(List<Product> products) {
+  private static Set<String> ids(List<Write> writes) {
     Set<String> ids = new HashSet<>();
-    products.forEach(p -> ids.add(p.id()));
+    writes.forEach(w -> ids.add(w.writeId()));
     return ids;
   }
 
@@ -237,7 +237,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private static final class Group {
     final VisibilityKeeper keeper;
     final List<Settler.Received> received = new ArrayList<>();
-    final List<Product> products = new ArrayList<>();
+    final List<Write> writes = new ArrayList<>();
     final Map<String, String> traces = new HashMap<>();
     final Set<String> again = new HashSet<>();
     int size;
@@ -251,13 +251,13 @@ public final class ConsumerVerticle extends VerticleBase {
       keeper.keep(message.message());
       size += message.contents().size();
       boolean redelivered = message.receiveCount() > 1;
-      for (QueuedProduct queued : message.contents().products()) {
-        products.add(queued.product());
+      for (QueuedWrite queued : message.contents().products()) {
+        writes.add(queued.write());
         if (queued.traceparent() != null) {
-          traces.put(queued.product().id(), queued.traceparent());
+          traces.put(queued.write().writeId(), queued.traceparent());
         }
         if (redelivered || queued.maybeStored()) {
-          again.add(queued.product().id());
+          again.add(queued.write().writeId());
         }
       }
     }

@@ -3,51 +3,53 @@ package io.asynccatalog.worker;
 import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Addresses;
 import io.asynccatalog.bus.Deadline;
-import io.asynccatalog.domain.Failure;
 import io.asynccatalog.bus.SaveBatch;
 import io.asynccatalog.bus.SaveOutcome;
 import io.asynccatalog.domain.BatchReport;
-import io.asynccatalog.domain.Product;
+import io.asynccatalog.domain.Failure;
 import io.asynccatalog.domain.ProductReport;
 import io.asynccatalog.domain.ReportLocation;
 import io.asynccatalog.metrics.CatalogMetrics;
-import io.asynccatalog.domain.StoredProduct;
-import io.asynccatalog.store.ProductStore;
+import io.asynccatalog.store.ProductRecord;
 import io.asynccatalog.store.ReportBucket;
 import io.asynccatalog.tracing.LogTrace;
 import io.asynccatalog.tracing.TraceContext;
 import io.asynccatalog.tracing.Tracing;
+import io.asynccatalog.versions.StateCodec;
+import io.asynccatalog.versions.VersionedProduct;
+import io.asynccatalog.versions.Write;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Stores groups of products: the store first (DynamoDB: BatchWriteItem calls of 25 at once), then the reports — one
- * object per product (the default, the challenge's contract) or one object per group (batched mode, each product
- * pointing at its byte range). A product counts as stored only when it and its report are both written; everything
- * else is named in the outcome with its reason and whose fault it was, so that the consumer settles each product by
- * what became of it. The group's deadline bounds all of it: the saver answers by then with nothing left running.
+ * Stores groups of writes: merged into their products in the store first ({@link Converger}), then the reports of
+ * the states written — one object per product state (the default, the challenge's contract) or one object per round
+ * of the group (batched mode, each product pointing at its byte range). A write counts as done when its product and
+ * that product's report are both written, or when it lost to later writes of its product; every other write is named
+ * in the outcome with its reason and whose fault it was, so that the consumer settles each by what became of it. The
+ * group's deadline bounds all of it: the saver answers by then with nothing left running.
  */
 public final class SaverVerticle extends VerticleBase {
   private static final Logger JOURNEY = LoggerFactory.getLogger("catalog.journey");
   /** Less time than this left before the deadline: no call is started, its answer would come too late. */
   private static final long MIN_CALL_MILLIS = 50;
-  private final ProductStore store;
+  private final Converger converger;
+  private final String dependency;
   private final ReportBucket reports;
   private final String reportPrefix;
   private final boolean batchedReports;
@@ -57,12 +59,14 @@ public final class SaverVerticle extends VerticleBase {
   private final Tracing tracing;
   private MessageConsumer<SaveBatch> consumer;
 
-  public SaverVerticle(ProductStore store, ReportBucket reports, String reportPrefix, boolean batchedReports,
-                       int putsInFlight, Duration callTimeout, CatalogMetrics metrics, Tracing tracing) {
+  public SaverVerticle(Converger converger, String dependency, ReportBucket reports, String reportPrefix,
+                       boolean batchedReports, int putsInFlight, Duration callTimeout, CatalogMetrics metrics,
+                       Tracing tracing) {
+    this.converger = converger;
+    this.dependency = dependency;
     this.putsInFlight = putsInFlight;
     this.callTimeout = callTimeout;
     this.tracing = tracing;
-    this.store = store;
     this.reports = reports;
     this.reportPrefix = reportPrefix;
     this.batchedReports = batchedReports;
@@ -80,7 +84,7 @@ public final class SaverVerticle extends VerticleBase {
     return consumer.unregister();
   }
 
-  /** Each group is stored on a context of its own, carrying a trace of its products for the lines logged meanwhile. */
+  /** Each group is stored on a context of its own, carrying a trace of its writes for the lines logged meanwhile. */
   private void onBatch(Message<SaveBatch> request) {
     TraceContext trace = request.body().traces().isEmpty() ? null
         : TraceContext.parse(request.body().traces().values().iterator().next());
@@ -90,186 +94,174 @@ public final class SaverVerticle extends VerticleBase {
   private void store(Message<SaveBatch> request) {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
-    // one write per product id: a batch may hold duplicate deliveries, and BatchWriteItem refuses duplicate keys
-    Map<String, Product> products = new LinkedHashMap<>();
-    request.body().products().forEach(p -> products.putIfAbsent(p.id(), p));
-    Deadline deadline = request.body().deadline();
-    save(products, request.body().again(), deadline)
-        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), Dependencies.failure("saver", error)))
+    SaveBatch batch = request.body();
+    Map<String, Write> writes = new java.util.LinkedHashMap<>();
+    batch.writes().forEach(w -> writes.putIfAbsent(w.writeId(), w));
+    List<BatchReport> objects = new ArrayList<>();
+    Converger.ReportPlan plan = batchedReports ? records -> batchObject(records, objects) : this::ownObjects;
+    converger.save(new ArrayList<>(writes.values()), batch.again(), batch.deadline(), plan)
+        .compose(result -> writeReports(writes, result, objects, batch.deadline()))
+        .otherwise(error -> SaveOutcome.allFailed(writes.keySet(), Dependencies.failure("saver", error)))
         .onSuccess(outcome -> {
-          record(products, outcome, started, startedAt, request.body().traces());
+          record(writes, outcome, started, startedAt, batch.traces());
           request.reply(outcome);
         });
   }
 
-  private Future<SaveOutcome> save(Map<String, Product> products, Set<String> again, Deadline deadline) {
-    if (!batchedReports || again.isEmpty()) {
-      return write(products, deadline);
+  /** Per-product reports: a product as its create made it at {@code <prefix><id>.txt}, a later state at its own key. */
+  private Map<String, ReportLocation> ownObjects(List<ProductRecord> records) {
+    Map<String, ReportLocation> locations = new HashMap<>();
+    for (ProductRecord r : records) {
+      locations.put(r.id(), ReportLocation.whole(r.createdOnly() ? ProductReport.objectKey(reportPrefix, r.id())
+          : ProductReport.versionKey(reportPrefix, r.id(), StateCodec.etag(r.stamps()))));
     }
-    return alreadyStored(products, again).compose(done -> {
-      if (done.isEmpty()) {
-        return write(products, deadline);
+    return locations;
+  }
+
+  /** Batched reports: one object for the round's records. */
+  private Map<String, ReportLocation> batchObject(List<ProductRecord> records, List<BatchReport> objects) {
+    if (records.isEmpty()) {
+      return Map.of();
+    }
+    List<BatchReport.Entry> entries = new ArrayList<>(records.size());
+    records.forEach(r -> entries.add(new BatchReport.Entry(r.id(), StateCodec.etag(r.stamps()), render(r))));
+    BatchReport object = BatchReport.of(reportPrefix, entries);
+    objects.add(object);
+    return object.locations();
+  }
+
+  private static byte[] render(ProductRecord record) {
+    return ProductReport.render(record.product(), record.createdOnly() ? null : record.state().latest());
+  }
+
+  /**
+   * The reports of the visible records written; then the outcome by write: a write whose product was written counts
+   * as done once that product's report is, a write that lost at once, every other one failed with its reason.
+   */
+  private Future<SaveOutcome> writeReports(Map<String, Write> writes, Converger.Result result,
+                                           List<BatchReport> objects, Deadline deadline) {
+    Map<String, Failure> productFailures = new HashMap<>();
+    List<ProductRecord> shown = result.written().values().stream().filter(r -> r.report() != null).toList();
+    Future<Void> written = batchedReports ? writeObjects(shown, objects, productFailures, deadline)
+        : writeOwn(shown, 0, productFailures, deadline);
+    return written.map(v -> {
+      Set<String> done = new HashSet<>();
+      Set<String> lost = new HashSet<>();
+      Map<String, Failure> failed = new HashMap<>(result.failed());
+      for (Write w : writes.values()) {
+        if (failed.containsKey(w.writeId())) {
+          continue;
+        }
+        Failure report = productFailures.get(w.productId());
+        if (report != null) {
+          failed.put(w.writeId(), report);
+        } else if (result.outcomes().containsKey(w.writeId())) {
+          done.add(w.writeId());
+          if (result.outcomes().get(w.writeId()) == VersionedProduct.Outcome.SUPERSEDED) {
+            lost.add(w.writeId());
+          }
+        } else {
+          failed.put(w.writeId(), Failure.ofDependency(dependency + ": the write was not tried"));
+        }
       }
-      Map<String, Product> rest = new LinkedHashMap<>(products);
-      rest.keySet().removeAll(done);
-      Future<SaveOutcome> written = rest.isEmpty()
-          ? Future.succeededFuture(new SaveOutcome(Set.of(), Map.of()))
-          : write(rest, deadline);
-      return written.map(outcome -> {
-        Set<String> stored = new HashSet<>(outcome.stored());
-        stored.addAll(done);
-        return new SaveOutcome(stored, outcome.failed());
-      });
+      return new SaveOutcome(done, failed, lost);
     });
   }
 
   /**
-   * Batched reports: of the products that may have been stored before, those whose item points at a report object
-   * that exists. They are left as they are: storing them again in another group would point their items at a new
-   * object and could leave the old one without any product pointing at it.
+   * One object per product state, at most {@code putsInFlight} at once: a group may hold a thousand products, and the
+   * SDK would queue whatever its connections cannot take, each queued call nearer its deadline. No wave starts once
+   * the deadline has (nearly) passed: the products left are handed on as S3's fault (a slow S3 is not theirs).
    */
-  private Future<Set<String>> alreadyStored(Map<String, Product> products, Set<String> again) {
-    List<String> ids = again.stream().filter(products::containsKey).toList();
-    return store.getAll(ids).compose(found -> {
-      Map<String, List<String>> byObject = new HashMap<>();
-      found.forEach((id, stored) -> byObject.computeIfAbsent(stored.report().key(), k -> new ArrayList<>()).add(id));
-      List<Future<Boolean>> checks = new ArrayList<>();
-      List<List<String>> owners = new ArrayList<>();
-      byObject.forEach((key, owner) -> {
-        checks.add(reports.exists(key));
-        owners.add(owner);
-      });
-      return Future.all(checks).map(all -> {
-        Set<String> done = new HashSet<>();
-        for (int i = 0; i < checks.size(); i++) {
-          if (checks.get(i).result()) {
-            done.addAll(owners.get(i));
-          }
-        }
-        return done;
-      });
-    }).otherwise(error -> Set.of()); // the check is an optimisation of the S3 side: store them again
-  }
-
-  private Future<SaveOutcome> write(Map<String, Product> products, Deadline deadline) {
-    Instant storedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // as createdAt
-    BatchReport batch = batchedReports ? BatchReport.of(reportPrefix, new ArrayList<>(products.values())) : null;
-    List<StoredProduct> stored = new ArrayList<>(products.size());
-    for (Product p : products.values()) {
-      ReportLocation report = batch != null ? batch.locations().get(p.id())
-          : ReportLocation.whole(ProductReport.objectKey(reportPrefix, p.id()));
-      stored.add(new StoredProduct(p, storedAt, report));
-    }
-    return store.putAll(stored, deadline)
-        .compose(written -> batch != null
-            ? writeBatchReport(products, written, batch, deadline)
-            : writeReports(products, written, deadline))
-        .otherwise(error -> SaveOutcome.allFailed(products.keySet(), Dependencies.failure(store.dependency(), error)));
-  }
-
-  /**
-   * One object per product, at most {@code putsInFlight} at once: a group may hold a thousand products, and the SDK
-   * would queue whatever its connections cannot take, each queued call nearer its deadline.
-   */
-  private Future<SaveOutcome> writeReports(Map<String, Product> products, ProductStore.Written written,
-                                           Deadline deadline) {
-    Map<String, Failure> failed = new HashMap<>(written.failed());
-    List<Product> toWrite = new ArrayList<>(written.written().size());
-    for (Product p : products.values()) {
-      if (written.written().contains(p.id())) {
-        toWrite.add(p);
-      } else {
-        failed.putIfAbsent(p.id(), Failure.own(store.dependency() + " did not write the product"));
-      }
-    }
-    Set<String> stored = new HashSet<>();
-    return writeReports(toWrite, 0, stored, failed, deadline).map(v -> new SaveOutcome(stored, failed));
-  }
-
-  /**
-   * The reports from {@code from} on, {@code putsInFlight} at a time. No wave starts once the deadline has (nearly)
-   * passed: the products left are handed on as S3's fault (a slow S3 is not theirs), and none of their puts is still
-   * running when the consumer settles them.
-   */
-  private Future<Void> writeReports(List<Product> products, int from, Set<String> stored, Map<String, Failure> failed,
-                                    Deadline deadline) {
-    if (from >= products.size()) {
+  private Future<Void> writeOwn(List<ProductRecord> records, int from, Map<String, Failure> failed,
+                                Deadline deadline) {
+    if (from >= records.size()) {
       return Future.succeededFuture();
     }
     if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
       Failure late = Failure.ofDependency("S3: the report was not written before the save's deadline");
-      products.subList(from, products.size()).forEach(p -> failed.put(p.id(), late));
-      metrics.deadlinePassed(products.size() - from);
+      records.subList(from, records.size()).forEach(r -> failed.put(r.id(), late));
+      metrics.deadlinePassed(records.size() - from);
       return Future.succeededFuture();
     }
     List<Future<Void>> puts = new ArrayList<>();
     Duration timeout = deadline.callTimeout(callTimeout);
-    for (Product p : products.subList(from, Math.min(products.size(), from + putsInFlight))) {
-      puts.add(reports.put(ProductReport.objectKey(reportPrefix, p.id()), ProductReport.render(p),
-              ProductReport.CONTENT_TYPE, timeout)
-          .onSuccess(v -> stored.add(p.id()))
-          .onFailure(error -> failed.put(p.id(), Dependencies.failure("S3", error))));
+    for (ProductRecord r : records.subList(from, Math.min(records.size(), from + putsInFlight))) {
+      puts.add(reports.put(r.report().key(), render(r), ProductReport.CONTENT_TYPE, timeout)
+          .onFailure(error -> failed.put(r.id(), Dependencies.failure("S3", error))));
     }
     return Future.join(puts).transform(done -> {
       metrics.reportObjects((int) puts.stream().filter(Future::succeeded).count());
-      return writeReports(products, from + putsInFlight, stored, failed, deadline);
+      return writeOwn(records, from + putsInFlight, failed, deadline);
     });
   }
 
-  /** Batched mode: one object for the group; it holds every product's report, so it stores them all or none. */
-  private Future<SaveOutcome> writeBatchReport(Map<String, Product> products, ProductStore.Written written,
-                                               BatchReport batch, Deadline deadline) {
-    Map<String, Failure> failed = new HashMap<>(written.failed());
-    products.keySet().stream().filter(id -> !written.written().contains(id))
-        .forEach(id -> failed.putIfAbsent(id, Failure.own(store.dependency() + " did not write the product")));
-    if (written.written().isEmpty()) {
-      return Future.succeededFuture(new SaveOutcome(Set.of(), failed));
+  /** Batched mode: each object that holds a written record's report; it stores them all or none. */
+  private Future<Void> writeObjects(List<ProductRecord> records, List<BatchReport> objects,
+                                    Map<String, Failure> failed, Deadline deadline) {
+    Map<String, List<String>> owners = new HashMap<>();
+    records.forEach(r -> owners.computeIfAbsent(r.report().key(), k -> new ArrayList<>()).add(r.id()));
+    List<Future<Void>> puts = new ArrayList<>();
+    for (BatchReport object : objects) {
+      List<String> ids = owners.get(object.key());
+      if (ids == null) {
+        continue; // none of its records was written (all conflicts): nothing points at it
+      }
+      if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
+        Failure late = Failure.ofDependency("S3: the report was not written before the save's deadline");
+        ids.forEach(id -> failed.put(id, late));
+        metrics.deadlinePassed(ids.size());
+        continue;
+      }
+      puts.add(reports.put(object.key(), object.content(), ProductReport.CONTENT_TYPE,
+              deadline.callTimeout(callTimeout))
+          .onSuccess(v -> metrics.reportObjects(1))
+          .onFailure(error -> {
+            Failure failure = Dependencies.failure("S3", error);
+            ids.forEach(id -> failed.put(id, failure));
+          }));
     }
-    if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
-      Failure late = Failure.ofDependency("S3: the report was not written before the save's deadline");
-      written.written().forEach(id -> failed.put(id, late));
-      metrics.deadlinePassed(written.written().size());
-      return Future.succeededFuture(new SaveOutcome(Set.of(), failed));
-    }
-    return reports.put(batch.key(), batch.content(), ProductReport.CONTENT_TYPE, deadline.callTimeout(callTimeout))
-        .map(v -> {
-          metrics.reportObjects(1);
-          return new SaveOutcome(written.written(), failed);
-        })
-        .otherwise(error -> {
-          Failure failure = Dependencies.failure("S3", error);
-          written.written().forEach(id -> failed.put(id, failure));
-          return new SaveOutcome(Set.of(), failed);
-        });
+    return Future.join(puts).transform(done -> Future.succeededFuture());
   }
 
-  private void record(Map<String, Product> products, SaveOutcome outcome, long started, Instant startedAt,
+  private void record(Map<String, Write> writes, SaveOutcome outcome, long started, Instant startedAt,
                       Map<String, String> traces) {
     Instant now = Instant.now();
     boolean traced = tracing.enabled() || JOURNEY.isInfoEnabled();
-    for (String id : products.keySet()) {
-      boolean stored = outcome.stored().contains(id);
+    int superseded = 0;
+    for (Write write : writes.values()) {
+      String id = write.writeId();
+      boolean done = outcome.stored().contains(id);
       TraceContext parent = traced ? TraceContext.parse(traces.get(id)) : null;
       Span span = tracing.enabled() ? tracing.start("store product", SpanKind.CONSUMER, parent, startedAt) : null;
       if (span != null) {
         Failure failure = outcome.failed().get(id);
-        Tracing.end(span, id, stored, failure == null ? null : failure.toString());
+        Tracing.end(span, write.productId(), done, failure == null ? null : failure.toString());
       }
-      if (!stored) {
+      if (!done) {
         continue;
       }
-      Duration lag = Duration.between(products.get(id).createdAt(), now);
-      metrics.stored(lag);
+      Duration lag = Duration.between(write.stamp().acceptedAt(), now);
+      boolean lost = outcome.superseded().contains(id);
+      if (lost) {
+        superseded++;
+      } else {
+        metrics.stored(lag);
+      }
       if (JOURNEY.isInfoEnabled()) {
         TraceContext trace = span != null ? Tracing.contextOf(span, parent) : parent == null ? null : parent.child();
-        JOURNEY.atInfo().addKeyValue("event", "stored").addKeyValue("productId", id)
+        JOURNEY.atInfo().addKeyValue("event", lost ? "superseded" : "stored")
+            .addKeyValue("productId", write.productId())
+            .addKeyValue("writeId", id).addKeyValue("op", write.kind().name().toLowerCase(java.util.Locale.ROOT))
+            .addKeyValue("version", write.stamp().version())
             .addKeyValue("traceId", trace == null ? null : trace.traceId())
             .addKeyValue("spanId", trace == null ? null : trace.spanId())
             .addKeyValue("acceptToStoredMs", lag.toMillis())
-            .log("product stored");
+            .log(lost ? "write superseded by a later one" : "product stored");
       }
     }
+    metrics.superseded(superseded);
     metrics.storeFailures(outcome.failed().size());
-    metrics.storeBatch(System.nanoTime() - started, products.size());
+    metrics.storeBatch(System.nanoTime() - started, writes.size());
   }
 }

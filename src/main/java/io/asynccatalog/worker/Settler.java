@@ -6,7 +6,7 @@ import io.asynccatalog.metrics.CatalogMetrics;
 import io.asynccatalog.queue.ProductMessages;
 import io.asynccatalog.queue.ProductMessages.Contents;
 import io.asynccatalog.queue.ProductQueue;
-import io.asynccatalog.queue.QueuedProduct;
+import io.asynccatalog.queue.QueuedWrite;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +87,8 @@ final class Settler {
       int delay = 0;
       int ownFaults = 0;
       List<ProductQueue.Outgoing> dead = new ArrayList<>();
-      for (QueuedProduct product : received.contents().products()) {
-        String id = product.product().id();
+      for (QueuedWrite product : received.contents().products()) {
+        String id = product.write().writeId();
         if (outcome.stored().contains(id)) {
           continue;
         }
@@ -96,7 +96,7 @@ final class Settler {
         if (failure.dependency()) {
           // this receive is not counted: the product did nothing wrong
           int deferrals = product.deferrals() + 1;
-          again.add(ProductMessages.packEntry(product.product(), product.attempts() + tries - 1, deferrals,
+          again.add(ProductMessages.entry(product.write(), product.attempts() + tries - 1, deferrals,
               product.traceparent(), false));
           delay = Math.max(delay, backoff.delaySeconds(deferrals));
           deferred++;
@@ -106,7 +106,7 @@ final class Settler {
         if (attempts >= maxReceiveCount) {
           dead.add(deadLetter(received, product, attempts, failure));
         } else {
-          again.add(ProductMessages.packEntry(product.product(), attempts, product.deferrals(),
+          again.add(ProductMessages.entry(product.write(), attempts, product.deferrals(),
               product.traceparent(), false));
           delay = Math.max(delay, backoff.delaySeconds(attempts));
           ownFaults++;
@@ -143,11 +143,12 @@ final class Settler {
   }
 
   /** One product out of tries, to go to the dead-letter queue alone, with its reason. */
-  private ProductQueue.Outgoing deadLetter(Received received, QueuedProduct product, int attempts, Failure failure) {
+  private ProductQueue.Outgoing deadLetter(Received received, QueuedWrite product, int attempts, Failure failure) {
     String why = "failed on " + attempts + " attempt(s); last: " + failure.reason();
     // a one-product message of the first format goes as it is, so that older readers can still redrive it
     String body = !received.contents().pack() ? received.message().body()
-        : ProductMessages.pack(List.of(ProductMessages.packEntry(product.product(), attempts, product.traceparent())));
+        : ProductMessages.pack(List.of(ProductMessages.entry(product.write(), attempts, 0, product.traceparent(),
+            false)));
     return new ProductQueue.Outgoing(body, 0, Map.of(ProductQueue.REJECTED_REASON, why));
   }
 

@@ -124,6 +124,11 @@ class ContractTest {
     JsonObject documented = resolve(document.getJsonObject("paths").getJsonObject(template).getJsonObject(method)
         .getJsonObject("responses").getJsonObject(Integer.toString(status)));
     JsonObject content = documented.getJsonObject("content");
+    if (content == null) { // a 304: no body
+      assertTrue(response.body().isEmpty(), method + " " + path + " " + status + ": " + response.body());
+      covered.add(template + " " + method + " " + status);
+      return response;
+    }
     String mediaType = content.fieldNames().iterator().next();
     String actualType = response.headers().firstValue("Content-Type").orElse("");
     assertTrue(actualType.startsWith(mediaType), method + " " + path + " " + status + ": " + actualType + " vs "
@@ -194,6 +199,100 @@ class ContractTest {
     HttpResponse<String> bundle = call("GET", "/docs/assets/swagger-ui-bundle.js", null, null, null);
     assertEquals(200, bundle.statusCode(), "the Swagger UI bundle is served from the jar");
     assertTrue(bundle.body().length() > 100_000);
+  }
+
+  /** The replaces, merge patches and deletes, by id and by sku, and the read by sku. */
+  private static void expectVersionedWrites(String json, String product) throws Exception {
+    String patchType = "application/merge-patch+json";
+    String id = ProductIds.next();
+    String keyed = "/products/sku/C-KEYED";
+    String pen = "{\"name\":\"Keyed pen\",\"price\":\"3.00\"}";
+    for (String[] target : new String[][] {{"/products/{id}", "/products/" + id}, {"/products/sku/{sku}", keyed}}) {
+      String template = target[0];
+      String path = target[1];
+      expect(template, "put", 202, path, json, "{\"name\":\"Keyed pen\",\"price\":\"3.00\"}", KEY);
+      expect(template, "put", 400, path, json, "{\"name\":\"\",\"price\":\"3.00\"}", KEY);
+      expect(template, "put", 401, path, json, product, null);
+      expect(template, "put", 413, path, json, "{\"name\":\"" + "x".repeat(2000) + "\",\"price\":1}", KEY);
+      expect(template, "put", 415, path, "text/plain", product, KEY);
+      expect(template, "patch", 202, path + "?version=0", patchType, "{\"description\":\"Blue ink\"}", KEY);
+      expect(template, "patch", 400, path, patchType, "{\"name\":null}", KEY);
+      expect(template, "patch", 401, path, patchType, "{\"category\":\"Pens\"}", null);
+      expect(template, "patch", 413, path, patchType, "{\"name\":\"" + "x".repeat(2000) + "\"}", KEY);
+      expect(template, "patch", 415, path, "text/plain", "{\"category\":\"Pens\"}", KEY);
+      expect(template, "delete", 400, path + "?version=-1", null, null, KEY);
+      expect(template, "delete", 401, path, null, null, null); // refused: the product stays
+      for (String method : new String[] {"put", "patch", "delete"}) {
+        String type = method.equals("delete") ? null : method.equals("put") ? json : patchType;
+        String first = method.equals("delete") ? null : method.equals("put") ? pen : "{\"category\":\"Pens\"}";
+        String other = method.equals("delete") ? null : method.equals("put") ? "{\"name\":\"Other\",\"price\":1}"
+            : "{\"category\":\"Inks\"}";
+        // deletes go to another product: this one is read below
+        String writeTo = !method.equals("delete") ? path
+            : template.equals("/products/{id}") ? "/products/" + ProductIds.next() : "/products/sku/C-DEL";
+        String reusedPath = method.equals("delete") ? writeTo + "?version=7" : writeTo;
+        String idempotencyKey = "contract-" + method + "-" + template;
+        assertEquals(202, keyedCall(method, writeTo, type, first, idempotencyKey).statusCode());
+        HttpResponse<String> reused = keyedCall(method, reusedPath, type, other, idempotencyKey);
+        check(template, method, 422, reused);
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 5 && (limited == null || limited.statusCode() != 429); i++) {
+          limited = call(method.toUpperCase(), writeTo, type, first, LIMITED_KEY); // 1 write/s may refill one
+        }
+        check(template, method, 429, limited);
+      }
+    }
+    expect("/products/{id}", "delete", 202, "/products/" + ProductIds.next(), null, null, KEY);
+    expect("/products/sku/{sku}", "delete", 202, "/products/sku/C-GONE", null, null, KEY);
+    String[] etag = new String[1];
+    Poll.until(Duration.ofSeconds(30), "the keyed product stored", () -> {
+      try {
+        HttpResponse<String> read = call("GET", keyed, null, null, KEY);
+        etag[0] = read.headers().firstValue("ETag").orElse(null);
+        return read.statusCode() == 200 && read.body().contains("Blue ink") && read.body().contains("Pens");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    JsonObject read = new JsonObject(expect("/products/sku/{sku}", "get", 200, keyed, null, null, KEY).body());
+    assertEquals(ProductIds.forSku("C-KEYED"), read.getString("id"));
+    assertEquals("C-KEYED", read.getString("sku"));
+    HttpRequest conditional = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort() + keyed))
+        .header("X-API-Key", KEY).header("If-None-Match", etag[0]).GET().build();
+    check("/products/sku/{sku}", "get", 304, CLIENT.send(conditional, HttpResponse.BodyHandlers.ofString()));
+    expect("/products/sku/{sku}", "get", 400, "/products/sku/%20", null, null, KEY);
+    expect("/products/sku/{sku}", "get", 401, keyed, null, null, null);
+    expect("/products/sku/{sku}", "get", 404, "/products/sku/C-NOWHERE", null, null, KEY);
+  }
+
+  private static HttpResponse<String> keyedCall(String method, String path, String type, String body,
+                                                String idempotencyKey) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort()
+            + path)).header("X-API-Key", KEY).header("Idempotency-Key", idempotencyKey)
+        .method(method.toUpperCase(), body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (type != null) {
+      request.header("Content-Type", type);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Checks a response made otherwise (its headers, its repetition) against the document, and marks it covered. */
+  private static void check(String template, String method, int status, HttpResponse<String> response) {
+    assertEquals(status, response.statusCode(), method + " " + template + ": " + response.body());
+    JsonObject documented = resolve(document.getJsonObject("paths").getJsonObject(template).getJsonObject(method)
+        .getJsonObject("responses").getJsonObject(Integer.toString(status)));
+    JsonObject content = documented.getJsonObject("content");
+    if (content != null) {
+      String mediaType = content.fieldNames().iterator().next();
+      assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith(mediaType));
+      String ref = content.getJsonObject(mediaType).getJsonObject("schema").getString("$ref");
+      OutputUnit result = schemas.validator(BASE + ref).validate(new JsonObject(response.body()));
+      assertTrue(result.getValid(), result.getErrors() + "\n" + response.body());
+    } else {
+      assertTrue(response.body().isEmpty());
+    }
+    covered.add(template + " " + method + " " + status);
   }
 
   private static void expect429(HttpResponse<String> response, String template) {
@@ -276,6 +375,8 @@ class ContractTest {
     assertEquals("accepted", partial.getJsonArray("items").getJsonObject(0).getString("status"));
     assertEquals("not-accepted", partial.getJsonArray("items").getJsonObject(1).getString("status"));
 
+    expectVersionedWrites(json, product);
+
     // SQS answering later than the enqueue deadline: it may have taken the products, and the answer says so
     sqs.delay(1500);
     HttpResponse<String> unknown = expect("/products", "post", 504, "/products", json, product, KEY);
@@ -288,6 +389,18 @@ class ContractTest {
     Poll.until(Duration.ofSeconds(30), "SQS reachable again", () -> statusOf("/admin/dlq") == 200);
     assertEquals(0, maybe.getInteger("accepted"));
     assertEquals("unknown", maybe.getJsonArray("items").getJsonObject(1).getString("status"), maybe.encode());
+    // the same for the other writes, one at a time (a few timeouts in a row open SQS's circuit)
+    for (String[] target : new String[][] {{"/products/{id}", "/products/" + ProductIds.next()}, {"/products/sku/{sku}",
+        "/products/sku/C-SLOW"}}) {
+      for (String method : new String[] {"put", "patch", "delete"}) {
+        sqs.delay(1500);
+        expect(target[0], method, 504, target[1], method.equals("delete") ? null : method.equals("put") ? json
+            : "application/merge-patch+json", method.equals("delete") ? null : method.equals("put")
+            ? "{\"name\":\"Slow pen\",\"price\":1}" : "{\"category\":\"Slow\"}", KEY);
+        sqs.delay(0);
+        Poll.until(Duration.ofSeconds(30), "SQS reachable again", () -> statusOf("/admin/dlq") == 200);
+      }
+    }
     // a body that never comes: 408 at the request's deadline
     for (String route : new String[] {"/products", "/products/batch"}) {
       RawHttp.Response late = RawHttp.exchange(service.app.httpPort(), RawHttp.request("POST", route,
@@ -297,6 +410,16 @@ class ContractTest {
       OutputUnit problem = schemas.validator(BASE + "#/components/schemas/Problem").validate(new JsonObject(late.body()));
       assertTrue(problem.getValid(), problem.getErrors() + "\n" + late.body());
       covered.add(route + " post 408");
+    }
+    for (String[] target : new String[][] {{"/products/{id}", "/products/" + id}, {"/products/sku/{sku}",
+        "/products/sku/C-LATE"}}) {
+      for (String method : new String[] {"put", "patch"}) {
+        RawHttp.Response late = RawHttp.exchange(service.app.httpPort(), RawHttp.request(method.toUpperCase(),
+            target[1], java.util.Map.of("Content-Type", json, "X-API-Key", KEY, "Content-Length", "100"),
+            "{".getBytes()), 10_000);
+        assertEquals(408, late.status(), late.body());
+        covered.add(target[0] + " " + method + " 408");
+      }
     }
 
     Poll.until(Duration.ofSeconds(30), "the product stored",
@@ -341,6 +464,12 @@ class ContractTest {
     expect("/products/batch", "post", 503, "/products/batch", json, batch, KEY);
     expect("/admin/dlq", "get", 503, "/admin/dlq", null, null, KEY);
     expect("/admin/dlq/redrive", "post", 503, "/admin/dlq/redrive", null, null, KEY);
+    for (String[] target : new String[][] {{"/products/{id}", "/products/" + id}, {"/products/sku/{sku}",
+        "/products/sku/C-DOWN"}}) {
+      expect(target[0], "put", 503, target[1], json, "{\"name\":\"Down pen\",\"price\":1}", KEY);
+      expect(target[0], "patch", 503, target[1], "application/merge-patch+json", "{\"category\":\"Down\"}", KEY);
+      expect(target[0], "delete", 503, target[1], null, null, KEY);
+    }
     Poll.until(Duration.ofSeconds(30), "readiness down while SQS is unreachable",
         () -> statusOf("/health/ready") == 503);
     expect("/health/ready", "get", 503, "/health/ready", null, null, null);
@@ -349,7 +478,30 @@ class ContractTest {
     expect("/products", "get", 503, "/products", null, null, KEY);
     expect("/products/{id}", "get", 503, "/products/" + id, null, null, KEY);
     expect("/products/{id}/report", "get", 503, "/products/" + id + "/report", null, null, KEY);
+    expect("/products/sku/{sku}", "get", 503, "/products/sku/C-KEYED", null, null, KEY);
     dynamoDb.down(false);
+    Poll.until(Duration.ofSeconds(30), "the store reachable again", () -> statusOf("/products/" + id) == 200);
+    HttpRequest unchanged = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.app.httpPort()
+        + "/products/" + id)).header("X-API-Key", KEY).header("If-None-Match",
+        call("GET", "/products/" + id, null, null, KEY).headers().firstValue("ETag").orElseThrow()).GET().build();
+    check("/products/{id}", "get", 304, CLIENT.send(unchanged, HttpResponse.BodyHandlers.ofString()));
+
+    // an instance that does not take versioned writes yet (a fleet being upgraded): 501, nothing queued
+    try (RunningApp createsOnly = RunningApp.start("contract-501", dir, json2 -> json2
+        .put("CATALOG_VERSIONED_WRITES", "false").put("CATALOG_CONSUMER_INSTANCES", 0))) {
+      for (String[] target : new String[][] {{"/products/{id}", "/products/" + id}, {"/products/sku/{sku}",
+          "/products/sku/C-OFF"}}) {
+        for (String method : new String[] {"put", "patch", "delete"}) {
+          HttpRequest.Builder off = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + createsOnly.app.httpPort()
+              + target[1])).method(method.toUpperCase(), method.equals("delete")
+              ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{\"name\":\"Off\",\"price\":1}"));
+          if (!method.equals("delete")) {
+            off.header("Content-Type", method.equals("put") ? json : "application/merge-patch+json");
+          }
+          check(target[0], method, 501, CLIENT.send(off.build(), HttpResponse.BodyHandlers.ofString()));
+        }
+      }
+    }
 
     Set<String> documented = new TreeSet<>();
     JsonObject paths = document.getJsonObject("paths");

@@ -38,7 +38,7 @@ class BatchedReportRedeliveryTest {
     List<Product> products = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       products.add(new Product(ProductIds.next(), name + " " + i, null, new BigDecimal("2.00"), "USD", null, null,
-          Instant.now()));
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
     }
     return products;
   }

@@ -290,9 +290,9 @@ class BulkIngestTest {
     List<Product> packed = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       old.add(new Product(ProductIds.next(), "Old format " + i, null, new BigDecimal("1.50"), "EUR", null, null,
-          Instant.now()));
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
       packed.add(new Product(ProductIds.next(), "Packed " + i, "in a pack", new BigDecimal(i), "USD", "P-" + i, null,
-          Instant.now()));
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
     }
     String queueUrl = service.resources().queueUrl();
     for (Product p : old) {
@@ -315,7 +315,7 @@ class BulkIngestTest {
     List<Product> products = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       products.add(new Product(ProductIds.next(), "Twice packed " + i, null, new BigDecimal("3.10"), "EUR", null, null,
-          Instant.now()));
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
     }
     String body = ProductMessages.pack(products.stream().map(p -> ProductMessages.packEntry(p, 0, null)).toList());
     String queueUrl = service.resources().queueUrl();

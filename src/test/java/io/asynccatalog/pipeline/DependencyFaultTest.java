@@ -59,13 +59,13 @@ class DependencyFaultTest {
   }
 
   /**
-   * Every BatchWriteItem answered with all its items unprocessed, for a while: each save retries them with backoff
-   * until its deadline, the breaker counts the throttling so the consumers pause, and the products are handed on
+   * Every write throttled, for a while (each conditional PutItem refused with ProvisionedThroughputExceededException,
+   * which the SDK retries with its backoff): the breaker counts the throttling so the consumers pause, and the products are handed on
    * without spending a try. Once the table takes writes again, everything is stored and nothing was dead-lettered.
    * {@code -Dthrottle.seconds=N} throttles for N seconds instead of until every product was handed on three times.
    */
   @Test
-  void aTableLeavingEveryWriteUnprocessedDeadLettersNothing() throws Exception {
+  void aTableThrottlingEveryWriteDeadLettersNothing() throws Exception {
     EmbeddedAws servers = SharedLocalAws.servers();
     try (AwsFaultProxy dynamoDb = new AwsFaultProxy(servers.dynamoDbEndpoint().getPort())) {
       AwsEnvironment env = AwsEnvironment.local(servers.sqsEndpoint(), local(dynamoDb.port()), servers.s3Endpoint());
@@ -74,7 +74,7 @@ class DependencyFaultTest {
           .put("CATALOG_RETRY_BASE_SECONDS", 1).put("CATALOG_RETRY_MAX_SECONDS", 2)
           .put("CATALOG_SAVE_TIMEOUT_MS", 2000).put("CATALOG_AWS_CALL_TIMEOUT_MS", 2000)
           .put("CATALOG_BREAKER_RESET_MS", 500))) {
-        dynamoDb.leaveWritesUnprocessed(true);
+        dynamoDb.throttleWrites(true);
         long started = System.nanoTime();
         List<String> ids = service.postProducts("Throttled " + UUID.randomUUID(), 1000);
         String seconds = System.getProperty("throttle.seconds");
@@ -92,11 +92,11 @@ class DependencyFaultTest {
           Poll.until(Duration.ofSeconds(60), "every product handed on three times while DynamoDB throttles",
               () -> service.http.meter("catalog_products_deferred_total") >= 3 * ids.size());
         }
-        dynamoDb.leaveWritesUnprocessed(false);
+        dynamoDb.throttleWrites(false);
         long window = (System.nanoTime() - started) / 1_000_000;
         assertTrue(dynamoDb.throttled() > 0, "the table did throttle");
-        assertAllStoredAndNoneDeadLettered(service, ids, "[throttled] " + window + " ms of UnprocessedItems for "
-            + "every item, " + dynamoDb.throttled() + " BatchWriteItem calls answered so");
+        assertAllStoredAndNoneDeadLettered(service, ids, "[throttled] " + window + " ms of every write throttled, "
+            + dynamoDb.throttled() + " write calls answered so");
       }
     }
   }
@@ -159,8 +159,8 @@ class DependencyFaultTest {
             .add(new JsonObject().put("name", "Fine " + UUID.randomUUID()).put("price", 1))
             .add(new JsonObject().put("name", marker).put("price", 1))).encode());
         assertEquals(202, answer.statusCode(), answer.body());
-        // the group's BatchWriteItem, then the product's own PutItem (the others are written one by one)
-        Poll.until(Duration.ofSeconds(30), "the table refusing the product", () -> dynamoDb.refused() >= 2);
+        // the product's own conditional PutItem (each product of a group is written on its own)
+        Poll.until(Duration.ofSeconds(30), "the table refusing the product", () -> dynamoDb.refused() >= 1);
         dynamoDb.refuseWritesContaining(null); // its next try succeeds
         // every receive ends in one delete when no message is taken again while it is being settled (a delete
         // with the receipt handle of a receive whose visibility lapsed fails: that message comes back)

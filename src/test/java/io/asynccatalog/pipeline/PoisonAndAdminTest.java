@@ -52,7 +52,7 @@ class PoisonAndAdminTest {
   }
 
   private static Product product(String name, String price) {
-    return new Product(ProductIds.next(), name, null, new BigDecimal(price), "USD", null, null, Instant.now());
+    return new Product(ProductIds.next(), name, null, new BigDecimal(price), "USD", null, null, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   private static HttpResponse<String> call(String method, String path, String key) throws Exception {

@@ -3,7 +3,7 @@ package io.asynccatalog.pipeline;
 import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ProductIds;
 import io.asynccatalog.queue.ProductMessages;
-import io.asynccatalog.queue.QueuedProduct;
+import io.asynccatalog.queue.QueuedWrite;
 import io.asynccatalog.testing.Poll;
 import io.asynccatalog.testing.RunningApp;
 import io.vertx.core.json.JsonArray;
@@ -41,7 +41,7 @@ class SqsDeadLetteredPackTest {
     List<Product> products = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       products.add(new Product(ProductIds.next(), "Crash-looped " + i, null, new BigDecimal("4.20"), "USD", null, null,
-          Instant.now()));
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
     }
     String pack = ProductMessages.pack(products.stream().map(p -> ProductMessages.packEntry(p, 0, null)).toList());
     String queueUrl;
@@ -86,10 +86,10 @@ class SqsDeadLetteredPackTest {
             .visibilityTimeout(0).waitTimeSeconds(1)).join().messages()) {
           ProductMessages.Contents contents = ProductMessages.read(m);
           assertEquals(1, contents.products().size(), m.body());
-          QueuedProduct alone = contents.products().get(0);
+          QueuedWrite alone = contents.products().get(0);
           assertEquals(0, alone.attempts(), "a redrive starts the product's attempts afresh");
           assertTrue(alone.resent(), "marked as perhaps stored already");
-          ids.add(alone.product().id());
+          ids.add(alone.write().productId());
         }
       }
       assertEquals(products.stream().map(Product::id).collect(java.util.stream.Collectors.toSet()), ids);

@@ -1,6 +1,7 @@
 package io.asynccatalog.queue;
 
 import io.asynccatalog.domain.Product;
+import io.asynccatalog.versions.Write;
 import io.asynccatalog.domain.ProductIds;
 import io.asynccatalog.domain.ProductJson;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class ProductMessagesTest {
         ProductMessages.packEntry(b, 2, null, true)));
     ProductMessages.Contents contents = ProductMessages.read(body, null);
     assertTrue(contents.pack());
-    assertEquals(List.of(new QueuedProduct(a, 0, TRACE, false), new QueuedProduct(b, 2, null, true)),
+    assertEquals(List.of(new QueuedWrite(Write.create(a), 0, TRACE, false), new QueuedWrite(Write.create(b), 2, null, true)),
         contents.products());
     assertTrue(contents.rejected().isEmpty());
     assertFalse(contents.products().get(0).maybeStored());
@@ -50,7 +51,7 @@ class ProductMessagesTest {
     assertEquals(2, body.split("\"createdAt\"", -1).length - 1, "the shared time once, the other entry's once: "
         + body);
     ProductMessages.Contents contents = ProductMessages.read(body, null);
-    assertEquals(List.of(new QueuedProduct(a, 0, TRACE, false), new QueuedProduct(b, 0, other, true)),
+    assertEquals(List.of(new QueuedWrite(Write.create(a), 0, TRACE, false), new QueuedWrite(Write.create(b), 0, other, true)),
         contents.products());
     List<Product> many = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -68,7 +69,7 @@ class ProductMessagesTest {
     Product a = product("Old");
     ProductMessages.Contents contents = ProductMessages.read(ProductJson.toMessage(a), TRACE);
     assertFalse(contents.pack());
-    assertEquals(List.of(new QueuedProduct(a, 0, TRACE, false)), contents.products());
+    assertEquals(List.of(new QueuedWrite(Write.create(a), 0, TRACE, false)), contents.products());
   }
 
   @Test

@@ -47,10 +47,10 @@ class PostgresSchemaTest {
     PostgresSettings ahead = database("schemaahead");
     PostgresSchema.prepare(ahead, true);
     SharedLocalPostgres.execute(ahead.database(), "INSERT INTO flyway_schema_history (installed_rank, version,"
-        + " description, type, script, checksum, installed_by, execution_time, success) VALUES (3, '3',"
-        + " 'products by category', 'SQL', 'V3__products_by_category.sql', 1, 'postgres', 1, true)");
+        + " description, type, script, checksum, installed_by, execution_time, success) VALUES (4, '4',"
+        + " 'products by category', 'SQL', 'V4__products_by_category.sql', 1, 'postgres', 1, true)");
     StartupException refused = assertThrows(StartupException.class, () -> PostgresSchema.prepare(ahead, true));
-    assertTrue(refused.getMessage().contains("V3 products by category"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("V4 products by category"), refused.getMessage());
     assertTrue(refused.getMessage().contains("does not know"), refused.getMessage());
   }
 

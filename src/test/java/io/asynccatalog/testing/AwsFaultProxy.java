@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for. SQS: while armed, every SendMessageBatch entry whose body contains the marker is taken out of the request
  * before it is forwarded, and answered as a failed entry (InternalError, not the sender's fault), as SQS itself may
  * answer; the others reach the server. DynamoDB: while armed, a PutItem or BatchWriteItem whose body contains the
- * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take; or every
- * BatchWriteItem is left unprocessed, as DynamoDB throttles a hot partition. Any call may be delayed by operation.
+ * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take; or every write is
+ * throttled, as DynamoDB throttles a hot partition (a BatchWriteItem left unprocessed, a PutItem refused with
+ * ProvisionedThroughputExceededException). Any call may be delayed by operation.
  */
 public final class AwsFaultProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
@@ -59,14 +60,15 @@ public final class AwsFaultProxy implements AutoCloseable {
   }
 
   /**
-   * From now on (true), every BatchWriteItem is answered 200 with all its items in {@code UnprocessedItems}, as
-   * DynamoDB throttles a hot partition; nothing reaches the server. Other calls (reads, PutItem) pass.
+   * From now on (true), every write is throttled as DynamoDB throttles a hot partition: a BatchWriteItem answered 200
+   * with all its items in {@code UnprocessedItems}, a PutItem answered 400 ProvisionedThroughputExceededException
+   * (which the SDK retries with its throttling backoff); nothing reaches the server. Reads pass.
    */
-  public void leaveWritesUnprocessed(boolean on) {
+  public void throttleWrites(boolean on) {
     unprocessed = on;
   }
 
-  /** How many BatchWriteItem calls were answered with everything unprocessed. */
+  /** How many writes were throttled. */
   public int throttled() {
     return throttled.get();
   }
@@ -106,6 +108,14 @@ public final class AwsFaultProxy implements AutoCloseable {
       if (unprocessed && target != null && target.endsWith(".BatchWriteItem")) {
         throttled.incrementAndGet();
         answer(request, new JsonObject().put("UnprocessedItems", body.toJsonObject().getJsonObject("RequestItems")));
+        return;
+      }
+      if (unprocessed && target != null && target.endsWith(".PutItem")) {
+        throttled.incrementAndGet();
+        request.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-amz-json-1.0")
+            .end(new JsonObject().put("__type",
+                    "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException")
+                .put("message", "injected by the test proxy: the request rate is too high").toBuffer());
         return;
       }
       String fail = marker;

@@ -138,18 +138,23 @@ class ConvergenceTest {
 
   @Test
   void theClockIsStrictlyIncreasingEvenWhenTheWallClockStepsBack() {
-    AtomicLong wall = new AtomicLong(1_800_000_000_000L);
+    AtomicLong wall = new AtomicLong(1_800_000_000_000_000L);
     VersionClock clock = new VersionClock(wall::get);
     long first = clock.next();
     long second = clock.next();
-    wall.addAndGet(-5_000); // NTP steps the clock back
+    wall.addAndGet(-5_000_000); // NTP steps the clock back
     long third = clock.next();
-    wall.addAndGet(10_000);
-    long fourth = clock.next();
-    assertTrue(first < second && second < third && third < fourth);
+    long fourth = clock.next(3); // a request of three writes: three consecutive versions
+    long seventh = clock.next();
+    wall.addAndGet(10_000_000);
+    long eighth = clock.next();
+    assertTrue(first < second && second < third && third < fourth && fourth < seventh && seventh < eighth);
+    assertEquals(third + 1, fourth);
+    assertEquals(fourth + 3, seventh, "the three are reserved");
     assertEquals(1_800_000_000_000L, VersionClock.instantOf(first).toEpochMilli());
-    assertEquals(1_800_000_005_000L, VersionClock.instantOf(fourth).toEpochMilli(), "back on the wall clock");
-    assertTrue(fourth < Long.MAX_VALUE >> 1, "room in 63 bits: " + fourth);
+    assertEquals(1_800_000_005_000L, VersionClock.instantOf(eighth).toEpochMilli(), "back on the wall clock");
+    assertEquals(first, VersionClock.microsOf(VersionClock.instantOf(first)), "a version is its acceptance time");
+    assertTrue(eighth < Long.MAX_VALUE >> 1, "room in 63 bits: " + eighth);
   }
 
   private static ProductWrite replace(long version, String name, String price) {

@@ -12,8 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 /**
- * Deletes expired idempotency keys, a bounded number at a time, as DynamoDB's TTL does for its table. Every instance
- * sweeps; rows another instance is deleting at that moment are skipped, not waited for.
+ * Deletes expired idempotency keys and expired tombstones (products deleted, or only patched, long enough ago that no
+ * older write can arrive any more), a bounded number at a time, as DynamoDB's TTL does for its tables. Every instance
+ * sweeps; rows another instance is deleting (or a saver is writing) at that moment are skipped, not waited for.
  */
 public final class ExpiredKeysSweeper extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ExpiredKeysSweeper.class);
@@ -21,6 +22,8 @@ public final class ExpiredKeysSweeper extends VerticleBase {
   // deleting the same rows twice
   static final String SWEEP = "DELETE FROM idempotency_keys WHERE key IN "
       + "(SELECT key FROM idempotency_keys WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
+  static final String SWEEP_TOMBSTONES = "DELETE FROM products WHERE id IN "
+      + "(SELECT id FROM products WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)";
   private static final int PER_SWEEP = 10_000;
 
   private final Pool pool;
@@ -45,6 +48,13 @@ public final class ExpiredKeysSweeper extends VerticleBase {
   }
 
   private void sweep() {
+    sweepTombstones(pool, PER_SWEEP)
+        .onSuccess(deleted -> {
+          if (deleted > 0) {
+            LOG.debug("deleted {} expired tombstone(s)", deleted);
+          }
+        })
+        .onFailure(error -> LOG.warn("sweeping expired tombstones failed: {}", error.toString()));
     sweep(pool, PER_SWEEP)
         .onSuccess(deleted -> {
           if (deleted > 0) {
@@ -57,6 +67,12 @@ public final class ExpiredKeysSweeper extends VerticleBase {
   /** One sweep of at most {@code limit} expired keys; succeeds with how many it deleted. */
   static Future<Integer> sweep(io.vertx.sqlclient.SqlClient client, int limit) {
     return client.preparedQuery(SWEEP).execute(Tuple.of(Instant.now().atOffset(ZoneOffset.UTC), limit))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** One sweep of at most {@code limit} expired tombstones; succeeds with how many it deleted. */
+  static Future<Integer> sweepTombstones(io.vertx.sqlclient.SqlClient client, int limit) {
+    return client.preparedQuery(SWEEP_TOMBSTONES).execute(Tuple.of(Instant.now().atOffset(ZoneOffset.UTC), limit))
         .map(rows -> rows.rowCount());
   }
 }

@@ -43,10 +43,9 @@ public final class PostgresIdempotencyKeys implements IdempotencyStore {
   }
 
   @Override
-  public Future<Claim> claim(String key, String requestHash, List<Product> products) {
+  public Future<Claim> claim(String key, String requestHash, List<String> ids, Instant createdAt,
+                             String legacyMessage) {
     Instant now = Instant.now();
-    Instant createdAt = products.get(0).createdAt();
-    List<String> ids = products.stream().map(Product::id).toList();
     UUID[] uuids = ids.stream().map(UUID::fromString).toArray(UUID[]::new);
     Tuple claim = Tuple.of(key, requestHash, utc(createdAt), uuids, utc(now.plus(window)), utc(now));
     return breaker.execute(() -> pool.preparedQuery(CLAIM).execute(claim)

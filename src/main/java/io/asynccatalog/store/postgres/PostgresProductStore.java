@@ -3,10 +3,13 @@ package io.asynccatalog.store.postgres;
 import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Deadline;
 import io.asynccatalog.domain.Failure;
-import io.asynccatalog.domain.Product;
 import io.asynccatalog.domain.ReportLocation;
 import io.asynccatalog.domain.StoredProduct;
+import io.asynccatalog.store.ProductRecord;
 import io.asynccatalog.store.ProductStore;
+import io.asynccatalog.versions.StateCodec;
+import io.asynccatalog.versions.VersionClock;
+import io.asynccatalog.versions.VersionedProduct;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -14,6 +17,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,33 +25,42 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * The product table in PostgreSQL. A stored group is one statement, one round trip: the products' columns as arrays,
- * unnested into rows, upserted by id. A product is fixed at ingest, so a redelivery rewrites its row with the same
- * fields; {@code stored_at} and the report location are the latest write's, as in DynamoDB. Pages are in id order,
- * which is acceptance order (UUIDv7), with keyset pagination. Statements are prepared and parameterized only.
+ * The product table in PostgreSQL. A group of records is written in one statement, one round trip: the records'
+ * columns as arrays, unnested once; those expected absent are inserted ({@code ON CONFLICT DO NOTHING}), the others
+ * updated where the row still has the revision read. The ids the statement returns are written; the others were
+ * written meanwhile by someone else (a conflict: the converger reads and merges again). Pages are in id order with
+ * keyset pagination, shown products only. Statements are prepared and parameterized only.
  */
 public final class PostgresProductStore implements ProductStore {
   public static final String DEPENDENCY = "postgres";
   private static final String COLUMNS = "id, name, description, price, currency, sku, category, created_at, stored_at, "
-      + "report_key, report_offset, report_length";
-  private static final String UPSERT = "INSERT INTO products (" + COLUMNS + ") "
-      + "SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[]::numeric[], $5::text[], $6::text[], $7::text[], "
-      + "$8::timestamptz[], $9::timestamptz[], $10::text[], $11::bigint[], $12::int[]) "
-      + "ON CONFLICT (id) DO UPDATE SET stored_at = EXCLUDED.stored_at, report_key = EXCLUDED.report_key, "
-      + "report_offset = EXCLUDED.report_offset, report_length = EXCLUDED.report_length";
-  private static final String GET = "SELECT " + COLUMNS + " FROM products WHERE id = $1";
-  private static final String GET_ALL = "SELECT " + COLUMNS + " FROM products WHERE id = ANY($1::uuid[])";
-  private static final String FIRST_PAGE = "SELECT " + COLUMNS + " FROM products ORDER BY id LIMIT $1";
-  private static final String NEXT_PAGE = "SELECT " + COLUMNS + " FROM products WHERE id > $1 ORDER BY id LIMIT $2";
+      + "report_key, report_offset, report_length, stamps, rev, visible, expires_at";
+  private static final String WRITE = "WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], "
+      + "$4::text[]::numeric[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], "
+      + "$11::bigint[], $12::int[], $13::text[], $14::bigint[], $15::boolean[], $16::timestamptz[], $17::bigint[]) "
+      + "AS u(" + COLUMNS + ", expected)), "
+      + "ins AS (INSERT INTO products (" + COLUMNS + ") SELECT " + COLUMNS + " FROM u WHERE expected = -1 "
+      + "ON CONFLICT (id) DO NOTHING RETURNING id), "
+      + "upd AS (UPDATE products p SET name = u.name, description = u.description, price = u.price, "
+      + "currency = u.currency, sku = u.sku, category = u.category, created_at = u.created_at, "
+      + "stored_at = u.stored_at, report_key = u.report_key, report_offset = u.report_offset, "
+      + "report_length = u.report_length, stamps = u.stamps, rev = u.rev, visible = u.visible, "
+      + "expires_at = u.expires_at FROM u WHERE u.expected >= 0 AND p.id = u.id AND p.rev = u.expected RETURNING p.id) "
+      + "SELECT id FROM ins UNION ALL SELECT id FROM upd";
+  private static final String GET = "SELECT " + COLUMNS + " FROM products WHERE id = $1 AND visible";
+  private static final String RECORDS = "SELECT " + COLUMNS + " FROM products WHERE id = ANY($1::uuid[])";
+  private static final String FIRST_PAGE = "SELECT " + COLUMNS + " FROM products WHERE visible ORDER BY id LIMIT $1";
+  private static final String NEXT_PAGE = "SELECT " + COLUMNS + " FROM products WHERE visible AND id > $1 "
+      + "ORDER BY id LIMIT $2";
 
   private final Pool pool;
   private final CircuitBreaker breaker;
@@ -63,42 +76,54 @@ public final class PostgresProductStore implements ProductStore {
   }
 
   /**
-   * One statement for the group. PostgreSQL refuses a statement whole when one row is bad, so then each product is
-   * written on its own (pipelined on the pool's connections) to find the bad one and store the others. The wait
+   * One statement for the group. PostgreSQL refuses a statement whole when one row is bad, so then each record is
+   * written on its own (pipelined on the pool's connections) to find the bad one and write the others. The wait
    * ends at the deadline; the server ends the statement itself at its {@code statement_timeout}, which is the call
    * timeout, no longer than a save (see {@code PostgresSettings}).
    */
   @Override
-  public Future<Written> putAll(List<StoredProduct> products, Deadline deadline) {
-    if (products.isEmpty()) {
-      return Future.succeededFuture(new Written(Set.of(), Map.of()));
+  public Future<Written> write(List<Change> changes, Deadline deadline) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture(new Written(Set.of(), Set.of(), Map.of()));
     }
-    Set<String> ids = new LinkedHashSet<>();
-    products.forEach(p -> ids.add(p.product().id()));
-    return breaker.<Written>execute(() -> within(deadline, pool.preparedQuery(UPSERT).execute(columns(products)))
-            .map(done -> new Written(ids, Map.of())))
-        .recover(error -> products.size() > 1 && !Dependencies.isOutage(error)
-            ? oneByOne(products, deadline)
+    return breaker.<Written>execute(() -> within(deadline, pool.preparedQuery(WRITE).execute(columns(changes)))
+            .map(rows -> outcome(changes, rows)))
+        .recover(error -> changes.size() > 1 && !Dependencies.isOutage(error)
+            ? oneByOne(changes, deadline)
             : Future.failedFuture(error));
   }
 
-  private Future<Written> oneByOne(List<StoredProduct> products, Deadline deadline) {
-    Map<String, Future<?>> writes = new HashMap<>();
-    for (StoredProduct p : products) {
-      writes.put(p.product().id(), breaker.execute(() -> within(deadline,
-          pool.preparedQuery(UPSERT).execute(columns(List.of(p))))));
+  private static Written outcome(List<Change> changes, RowSet<Row> rows) {
+    Set<String> written = new HashSet<>();
+    rows.forEach(row -> written.add(row.getUUID(0).toString()));
+    Set<String> conflicts = new HashSet<>();
+    changes.forEach(c -> {
+      if (!written.contains(c.record().id())) {
+        conflicts.add(c.record().id());
+      }
+    });
+    return new Written(written, conflicts, Map.of());
+  }
+
+  private Future<Written> oneByOne(List<Change> changes, Deadline deadline) {
+    Map<String, Future<Written>> writes = new HashMap<>();
+    for (Change change : changes) {
+      writes.put(change.record().id(), breaker.execute(() -> within(deadline,
+          pool.preparedQuery(WRITE).execute(columns(List.of(change)))).map(rows -> outcome(List.of(change), rows))));
     }
     return Future.join(new ArrayList<>(writes.values())).transform(done -> {
       Set<String> written = new HashSet<>();
+      Set<String> conflicts = new HashSet<>();
       Map<String, Failure> failed = new HashMap<>();
       writes.forEach((id, write) -> {
         if (write.succeeded()) {
-          written.add(id);
+          written.addAll(write.result().written());
+          conflicts.addAll(write.result().conflicts());
         } else {
           failed.put(id, Dependencies.failure("PostgreSQL", write.cause()));
         }
       });
-      return Future.succeededFuture(new Written(written, failed));
+      return Future.succeededFuture(new Written(written, conflicts, failed));
     });
   }
 
@@ -108,59 +133,67 @@ public final class PostgresProductStore implements ProductStore {
     return statement.timeout(left, TimeUnit.MILLISECONDS);
   }
 
-  /** The group as twelve arrays, one per column, in the order of {@link #COLUMNS}. */
-  private static Tuple columns(List<StoredProduct> products) {
-    int n = products.size();
+  /** The group as arrays, one per column, in the order of {@link #COLUMNS}, then the expected revisions. */
+  private static Tuple columns(List<Change> changes) {
+    int n = changes.size();
     UUID[] id = new UUID[n];
-    String[] name = new String[n];
-    String[] description = new String[n];
-    String[] price = new String[n]; // exact: the decimal's text, cast to numeric by the statement
-    String[] currency = new String[n];
-    String[] sku = new String[n];
-    String[] category = new String[n];
+    String[][] fields = new String[VersionedProduct.FIELDS.size()][n];
     OffsetDateTime[] createdAt = new OffsetDateTime[n];
     OffsetDateTime[] storedAt = new OffsetDateTime[n];
     String[] reportKey = new String[n];
     Long[] reportOffset = new Long[n];
     Integer[] reportLength = new Integer[n];
+    String[] stamps = new String[n];
+    Long[] rev = new Long[n];
+    Boolean[] visible = new Boolean[n];
+    OffsetDateTime[] expiresAt = new OffsetDateTime[n];
+    Long[] expected = new Long[n];
     for (int i = 0; i < n; i++) {
-      StoredProduct stored = products.get(i);
-      Product p = stored.product();
-      id[i] = UUID.fromString(p.id());
-      name[i] = p.name();
-      description[i] = p.description();
-      price[i] = p.price().toPlainString();
-      currency[i] = p.currency();
-      sku[i] = p.sku();
-      category[i] = p.category();
-      createdAt[i] = p.createdAt().atOffset(ZoneOffset.UTC);
-      storedAt[i] = stored.storedAt().atOffset(ZoneOffset.UTC);
-      ReportLocation report = stored.report();
-      reportKey[i] = report.key();
-      reportOffset[i] = report.isRange() ? report.offset() : null;
-      reportLength[i] = report.isRange() ? report.length() : null;
+      ProductRecord record = changes.get(i).record();
+      id[i] = UUID.fromString(record.id());
+      for (int f = 0; f < VersionedProduct.FIELDS.size(); f++) {
+        fields[f][i] = record.state().value(VersionedProduct.FIELDS.get(f));
+      }
+      createdAt[i] = record.visible() ? utc(record.product().createdAt()) : null;
+      storedAt[i] = utc(record.storedAt());
+      ReportLocation report = record.report();
+      reportKey[i] = report == null ? null : report.key();
+      reportOffset[i] = report != null && report.isRange() ? report.offset() : null;
+      reportLength[i] = report != null && report.isRange() ? report.length() : null;
+      stamps[i] = record.stamps();
+      rev[i] = record.rev();
+      visible[i] = record.visible();
+      expiresAt[i] = record.expiresAt() == null ? null : utc(record.expiresAt());
+      expected[i] = changes.get(i).expectedRev();
     }
-    return Tuple.wrap(new Object[] {id, name, description, price, currency, sku, category, createdAt, storedAt,
-        reportKey, reportOffset, reportLength});
+    // FIELDS: name, description, price, currency, sku, category (the price as its decimal text, cast by the statement)
+    return Tuple.wrap(new Object[] {id, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], createdAt,
+        storedAt, reportKey, reportOffset, reportLength, stamps, rev, visible, expiresAt, expected});
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 
   @Override
   public Future<Optional<StoredProduct>> get(String id) {
     return breaker.execute(() -> pool.preparedQuery(GET).execute(Tuple.of(UUID.fromString(id)))
-        .map(rows -> rows.size() == 0 ? Optional.<StoredProduct>empty() : Optional.of(read(rows.iterator().next()))));
+        .map(rows -> rows.size() == 0 ? Optional.<StoredProduct>empty()
+            : Optional.of(read(rows.iterator().next()).shown())));
   }
 
   @Override
-  public Future<Map<String, StoredProduct>> getAll(Collection<String> ids) {
+  public Future<Map<String, ProductRecord>> records(Collection<String> ids, Deadline deadline) {
     UUID[] keys = ids.stream().distinct().map(UUID::fromString).toArray(UUID[]::new);
-    return breaker.execute(() -> pool.preparedQuery(GET_ALL).execute(Tuple.of(keys)).map(rows -> {
-      Map<String, StoredProduct> found = new HashMap<>();
-      rows.forEach(row -> {
-        StoredProduct p = read(row);
-        found.put(p.product().id(), p);
-      });
-      return found;
-    }));
+    return breaker.execute(() -> within(deadline, pool.preparedQuery(RECORDS).execute(Tuple.of((Object) keys)))
+        .map(rows -> {
+          Map<String, ProductRecord> found = new HashMap<>();
+          rows.forEach(row -> {
+            ProductRecord record = read(row);
+            found.put(record.id(), record);
+          });
+          return found;
+        }));
   }
 
   /** Keyset pagination in id order: the cursor is the last id of the page before. */
@@ -177,24 +210,32 @@ public final class PostgresProductStore implements ProductStore {
           more = true; // one row past the page: there is a next page
           break;
         }
-        products.add(read(row));
+        products.add(read(row).shown());
       }
       return new Page(products, more ? products.get(products.size() - 1).product().id() : null);
     });
   }
 
-  private static StoredProduct read(Row row) {
-    Product product = new Product(row.getUUID("id").toString(), row.getString("name"), row.getString("description"),
-        row.getBigDecimal("price"), row.getString("currency"), row.getString("sku"), row.getString("category"),
-        instant(row.getOffsetDateTime("created_at")));
+  private static ProductRecord read(Row row) {
+    String id = row.getUUID("id").toString();
+    Function<String, String> valueOf = field -> {
+      if ("price".equals(field)) {
+        BigDecimal price = row.getBigDecimal("price");
+        return price == null ? null : price.toPlainString();
+      }
+      return row.getString(field);
+    };
+    String stamps = row.getString("stamps");
+    VersionedProduct state = stamps == null
+        ? StateCodec.created(id, VersionClock.microsOf(row.getOffsetDateTime("created_at").toInstant()), valueOf)
+        : StateCodec.decode(stamps, valueOf);
     Long offset = row.getLong("report_offset");
-    ReportLocation report = offset == null
-        ? ReportLocation.whole(row.getString("report_key"))
-        : new ReportLocation(row.getString("report_key"), offset, row.getInteger("report_length"));
-    return new StoredProduct(product, instant(row.getOffsetDateTime("stored_at")), report);
-  }
-
-  private static Instant instant(OffsetDateTime time) {
-    return time.toInstant();
+    String reportKey = row.getString("report_key");
+    ReportLocation report = reportKey == null ? null : offset == null
+        ? ReportLocation.whole(reportKey)
+        : new ReportLocation(reportKey, offset, row.getInteger("report_length"));
+    OffsetDateTime expires = row.getOffsetDateTime("expires_at");
+    return new ProductRecord(id, state, row.getLong("rev"), row.getOffsetDateTime("stored_at").toInstant(), report,
+        expires == null ? null : expires.toInstant());
   }
 }
