@@ -93,4 +93,55 @@ class ProductMessagesTest {
       assertEquals(text.getBytes(StandardCharsets.UTF_8).length, SqsLimits.utf8Length(text), text);
     }
   }
+
+  @Test
+  void aPackOfTheReleaseBeforeVersionsReadsAsCreatesVersionedAtTheirAcceptanceTime() {
+    // a body as that release wrote it: every reader after it must take it for what it was
+    String body = "{\"v\":2,\"createdAt\":\"2026-12-01T10:00:00.123456Z\",\"products\":[{\"id\":"
+        + "\"01a24450-eaf4-77b1-8765-4587946b92af\",\"name\":\"Old pen\",\"price\":\"1.99\",\"currency\":\"USD\","
+        + "\"deferred\":1}]}";
+    Write write = ProductMessages.read(body, null).products().get(0).write();
+    assertTrue(write.isCreate());
+    assertEquals("01a24450-eaf4-77b1-8765-4587946b92af", write.writeId());
+    assertEquals(1_796_119_200_123_456L, write.stamp().version(), "microseconds since the epoch");
+    assertEquals("Old pen", write.asProduct().name());
+  }
+
+  @Test
+  void replacesPatchesAndDeletesTravelInTheWritesFormatAndComeBackAsSent() {
+    String id = ProductIds.forSku("SKU-9");
+    Write patch = new Write(id, new io.asynccatalog.versions.ProductWrite(io.asynccatalog.versions.ProductWrite.Kind.PATCH,
+        new io.asynccatalog.versions.Stamp(true, 42, ProductIds.next(), 1_764_583_200_000_001L),
+        new java.util.HashMap<>(java.util.Map.of("price", "2.49"))) );
+    java.util.Map<String, String> removal = new java.util.HashMap<>();
+    removal.put("description", null);
+    Write removing = new Write(id, new io.asynccatalog.versions.ProductWrite(
+        io.asynccatalog.versions.ProductWrite.Kind.PATCH, io.asynccatalog.versions.Stamp.service(7, ProductIds.next()),
+        removal));
+    Write delete = new Write(id, new io.asynccatalog.versions.ProductWrite(
+        io.asynccatalog.versions.ProductWrite.Kind.DELETE, io.asynccatalog.versions.Stamp.service(8, ProductIds.next()),
+        java.util.Map.of()));
+    Write create = Write.create(product("Beside them"));
+    String body = ProductMessages.pack(List.of(ProductMessages.entry(patch, 0, 0, TRACE, false),
+        ProductMessages.entry(removing, 2, 1, null, true), ProductMessages.entry(delete, 0, 0, null, false),
+        ProductMessages.entry(create, 0, 0, null, false)));
+    assertTrue(body.startsWith("{\"v\":3,\"writes\":["), "a reader before versions refuses it: " + body);
+    ProductMessages.Contents contents = ProductMessages.read(body, null);
+    assertEquals(List.of(new QueuedWrite(patch, 0, TRACE, false), new QueuedWrite(removing, 2, null, true, 1),
+        new QueuedWrite(delete, 0, null, false), new QueuedWrite(create, 0, null, false)), contents.products());
+    assertTrue(contents.rejected().isEmpty());
+    String onlyCreates = ProductMessages.pack(List.of(ProductMessages.entry(create, 0, 0, null, false)));
+    assertTrue(onlyCreates.startsWith("{\"v\":2,"), "creates alone keep the format every reader knows");
+  }
+
+  @Test
+  void aWriteEntryThatIsNotAWriteIsRejectedAlone() {
+    String body = "{\"v\":3,\"writes\":[{\"op\":\"patch\",\"id\":\"" + ProductIds.next() + "\",\"ver\":1,"
+        + "\"w\":\"x\",\"set\":{\"name\":null}},{\"op\":\"move\",\"id\":\"" + ProductIds.next() + "\",\"ver\":1,"
+        + "\"w\":\"y\"},{\"op\":\"replace\",\"id\":\"" + ProductIds.next() + "\",\"ver\":1,\"w\":\"z\","
+        + "\"set\":{\"name\":\"No price\"}}]}";
+    ProductMessages.Contents contents = ProductMessages.read(body, null);
+    assertEquals(0, contents.products().size());
+    assertEquals(3, contents.rejected().size(), "a required field removed, an unknown op, a replace without a price");
+  }
 }
