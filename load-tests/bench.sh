@@ -214,7 +214,7 @@ start_service() { # name, then extra KEY=VALUE settings
     AWS_ENDPOINT_URL_S3=http://127.0.0.1:$S3_PORT CATALOG_HTTP_HOST=127.0.0.1 CATALOG_HTTP_PORT=$SERVICE_PORT \
     CATALOG_QUEUE_NAME="q-$name" CATALOG_DLQ_NAME="q-$name-dlq" CATALOG_TABLE_NAME="t-$name" \
     CATALOG_IDEMPOTENCY_TABLE_NAME="t-$name-keys" CATALOG_BUCKET_NAME="r-$name" CATALOG_LOG_LEVEL=WARN \
-    "$@" java $HEAP $JVM -jar target/async-catalog-aws.jar > "$WORK/service-$name.log" 2>&1 &
+    "$@" java $HEAP $JVM -jar "${SERVICE_JAR:-target/async-catalog-aws.jar}" > "$WORK/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   PIDS+=("$SERVICE_PID")
   wait_port "$SERVICE_PORT"
@@ -372,7 +372,8 @@ run_e2e() { # mode, load (single|bulk), then settings
   E2E_CORES[$mode]=$(awk -v c=$((c1 - c0)) -v e=$((e1 - e0)) -v a="$t0" -v b="$t1" -v hz="$TICKS" \
     'BEGIN {printf "%.2f / %.2f", c / hz / (b - a), e / hz / (b - a)}')
   log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
-  run_sustained "$mode"
+  # the open-model client sends creates only: no sustained rate for the versioned-write kinds
+  [[ $kind == upsert || $kind == patch ]] || run_sustained "$mode"
   stop_service
 }
 
@@ -448,6 +449,10 @@ run_e2e packed single
 run_e2e packed-batched single CATALOG_REPORT_MODE=batched
 run_e2e bulk bulk
 run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
+# BENCH_BASELINE_JAR: another build's AWS jar (e.g. the release before versions), its bulk creates measured in this run
+if [ -n "${BENCH_BASELINE_JAR:-}" ]; then
+  SERVICE_JAR=$BENCH_BASELINE_JAR run_e2e bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched
+fi
 # versioned writes: bulk upserts by sku, then single merge patches of the products they wrote (same table and bucket)
 run_e2e bulk-upserts upsert CATALOG_REPORT_MODE=batched
 run_e2e patches patch CATALOG_REPORT_MODE=batched CATALOG_TABLE_NAME=t-bulk-upserts CATALOG_BUCKET_NAME=r-bulk-upserts
@@ -466,6 +471,9 @@ run_postgres postgres-packed single
 run_postgres postgres-packed-batched single CATALOG_REPORT_MODE=batched
 run_postgres postgres-bulk bulk
 run_postgres postgres-bulk-batched bulk CATALOG_REPORT_MODE=batched
+if [ -n "${BENCH_BASELINE_JAR:-}" ]; then
+  SERVICE_JAR=$BENCH_BASELINE_JAR run_postgres postgres-bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched
+fi
 run_postgres postgres-bulk-upserts upsert CATALOG_REPORT_MODE=batched
 run_postgres postgres-patches patch CATALOG_REPORT_MODE=batched \
   "CATALOG_POSTGRES_URL=postgresql://postgres@127.0.0.1:$PG_PORT/bench_postgres_bulk_upserts?sslmode=disable" \
@@ -529,13 +537,16 @@ declare -A LABEL=([per-product]="per-product reports, one product per message (b
   [bulk-upserts]="bulk upserts by sku, $BULK_SIZE per request (a fifth to 100 hot skus), batched reports"
   [patches]="single merge patches by sku, batched reports"
   [postgres-bulk-upserts]="PostgreSQL: bulk upserts by sku, $BULK_SIZE per request, batched reports"
-  [postgres-patches]="PostgreSQL: single merge patches by sku, batched reports")
+  [postgres-patches]="PostgreSQL: single merge patches by sku, batched reports"
+  [bulk-batched-baseline]="bulk of $BULK_SIZE, batched reports: the baseline jar"
+  [postgres-bulk-batched-baseline]="PostgreSQL: bulk of $BULK_SIZE, batched reports: the baseline jar")
 # the local servers' ceiling for each mode's calls: the direct SDK pipeline and drain loops of EmulatorCeiling
 declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pipeline_batched_per_s
   [naive]=$pipeline_naive_per_s [per-product-vertx]=$pipeline_per_product_per_s [batched-vertx]=$pipeline_batched_per_s
   [packed]=$pipeline_packed_per_s [packed-batched]=$pipeline_packed_batched_per_s [bulk]=$pipeline_packed_per_s
   [bulk-batched]=$pipeline_packed_batched_per_s [postgres-packed]=- [postgres-packed-batched]=- [postgres-bulk]=-
-  [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-)
+  [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-
+  [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=-)
 declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
   [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
   [packed]=$drain_packed_per_s [packed-batched]=$drain_packed_batched_per_s [bulk]=$drain_packed_per_s
@@ -593,7 +604,8 @@ writes_table() {
   echo "| versioned writes (settled = stored or superseded) | writes settled/s | service CPU per write | rate vs bulk creates, same store | CPU vs bulk creates, same store |"
   echo "|---|---|---|---|---|"
   local m base
-  for m in bulk-upserts patches postgres-bulk-upserts postgres-patches; do
+  for m in bulk-batched-baseline bulk-upserts patches postgres-bulk-batched-baseline postgres-bulk-upserts \
+    postgres-patches; do
     base=bulk-batched; [[ $m == postgres-* ]] && base=postgres-bulk-batched
     [ -n "${E2E_RATE[$m]:-}" ] || continue
     echo "| ${LABEL[$m]} | ${E2E_RATE[$m]} | ${E2E_CPU[$m]} µs | $(ratio "${E2E_RATE[$m]}" "${E2E_RATE[$base]}") | $(ratio "${E2E_CPU[$m]}" "${E2E_CPU[$base]}") |"
