@@ -5,6 +5,7 @@
 #   load-tests/bench.sh                 # BENCH_SECONDS=10 BENCH_CONNECTIONS=64 BENCH_WARM_ROUNDS=5 BENCH_SUSTAIN_SECONDS=20
 #                                       # BENCH_CEILING_WARM_ROUNDS=2 (warm-up rounds of the SDK ceiling loops) by default;
 #                                       # BENCH_HEAP=-Xmx256m BENCH_JVM=-XX:+UseSerialGC (the servers' JVM flags)
+#   BENCH_SUSTAIN_SECONDS=0 load-tests/bench.sh   # no open-model sustained search (load and drain figures only)
 #   BENCH_WARM_ROUNDS=15 BENCH_TAG=soak load-tests/bench.sh   # nearer steady state (less JIT in the window); own result files
 #   BENCH_MODES="bulk bulk-batched" BENCH_TAG=bulk load-tests/bench.sh   # only these end-to-end modes (and no half-rate runs
 #                                       # unless per-product is among them); BENCH_BULK_SIZE=100 BENCH_BULK_CONNECTIONS=16
@@ -373,7 +374,7 @@ run_e2e() { # mode, load (single|bulk), then settings
     'BEGIN {printf "%.2f / %.2f", c / hz / (b - a), e / hz / (b - a)}')
   log "$mode: $stored stored, load $SECONDS_PER_RUN s + drain ${waited} s"
   # the open-model client sends creates only: no sustained rate for the versioned-write kinds
-  [[ $kind == upsert || $kind == patch ]] || run_sustained "$mode"
+  [[ $kind == upsert || $kind == patch || $SUSTAIN_SECONDS == 0 ]] || run_sustained "$mode"
   stop_service
 }
 
@@ -453,8 +454,11 @@ run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
 if [ -n "${BENCH_BASELINE_JAR:-}" ]; then
   SERVICE_JAR=$BENCH_BASELINE_JAR run_e2e bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched
 fi
+# the version fence as a conditional PutItem per product instead of PartiQL statements, 25 a call (the default)
+run_e2e bulk-batched-put-item bulk CATALOG_REPORT_MODE=batched CATALOG_DYNAMODB_WRITES=put-item
 # versioned writes: bulk upserts by sku, then single merge patches of the products they wrote (same table and bucket)
 run_e2e bulk-upserts upsert CATALOG_REPORT_MODE=batched
+run_e2e bulk-upserts-put-item upsert CATALOG_REPORT_MODE=batched CATALOG_DYNAMODB_WRITES=put-item
 run_e2e patches patch CATALOG_REPORT_MODE=batched CATALOG_TABLE_NAME=t-bulk-upserts CATALOG_BUCKET_NAME=r-bulk-upserts
 # the same on PostgreSQL (the local server, in the local servers' process; a database per mode)
 pg_url() { # mode: creates its database and prints the URL
@@ -539,6 +543,8 @@ declare -A LABEL=([per-product]="per-product reports, one product per message (b
   [postgres-bulk-upserts]="PostgreSQL: bulk upserts by sku, $BULK_SIZE per request, batched reports"
   [postgres-patches]="PostgreSQL: single merge patches by sku, batched reports"
   [bulk-batched-baseline]="bulk of $BULK_SIZE, batched reports: the baseline jar"
+  [bulk-batched-put-item]="bulk of $BULK_SIZE, batched reports, a conditional PutItem per product"
+  [bulk-upserts-put-item]="bulk upserts by sku, as above, a conditional PutItem per product"
   [postgres-bulk-batched-baseline]="PostgreSQL: bulk of $BULK_SIZE, batched reports: the baseline jar")
 # the local servers' ceiling for each mode's calls: the direct SDK pipeline and drain loops of EmulatorCeiling
 declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pipeline_batched_per_s
@@ -546,7 +552,7 @@ declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pi
   [packed]=$pipeline_packed_per_s [packed-batched]=$pipeline_packed_batched_per_s [bulk]=$pipeline_packed_per_s
   [bulk-batched]=$pipeline_packed_batched_per_s [postgres-packed]=- [postgres-packed-batched]=- [postgres-bulk]=-
   [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-
-  [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=-)
+  [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=- [bulk-batched-put-item]=- [bulk-upserts-put-item]=-)
 declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
   [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
   [packed]=$drain_packed_per_s [packed-batched]=$drain_packed_batched_per_s [bulk]=$drain_packed_per_s
@@ -604,8 +610,8 @@ writes_table() {
   echo "| versioned writes (settled = stored or superseded) | writes settled/s | service CPU per write | rate vs bulk creates, same store | CPU vs bulk creates, same store |"
   echo "|---|---|---|---|---|"
   local m base
-  for m in bulk-batched-baseline bulk-upserts patches postgres-bulk-batched-baseline postgres-bulk-upserts \
-    postgres-patches; do
+  for m in bulk-batched-baseline bulk-batched-put-item bulk-upserts bulk-upserts-put-item patches \
+    postgres-bulk-batched-baseline postgres-bulk-upserts postgres-patches; do
     base=bulk-batched; [[ $m == postgres-* ]] && base=postgres-bulk-batched
     [ -n "${E2E_RATE[$m]:-}" ] || continue
     echo "| ${LABEL[$m]} | ${E2E_RATE[$m]} | ${E2E_CPU[$m]} µs | $(ratio "${E2E_RATE[$m]}" "${E2E_RATE[$base]}") | $(ratio "${E2E_CPU[$m]}" "${E2E_CPU[$base]}") |"

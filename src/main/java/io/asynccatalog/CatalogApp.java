@@ -165,7 +165,7 @@ public final class CatalogApp implements AutoCloseable {
     CatalogConfig.StoreConfig store = config.store();
     if (!store.postgres()) {
       return Stores.dynamoDb(vertx, clients, dependencies, resources.tableName(), resources.idempotencyTableName(),
-          config.resources().idempotencyWindow(), config.aws().callTimeout());
+          config.resources().idempotencyWindow(), config.aws().callTimeout(), store.dynamoDbWrites());
     }
     postgres = store.postgresSettings();
     if (postgres == null) {

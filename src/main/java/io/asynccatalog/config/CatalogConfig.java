@@ -185,6 +185,7 @@ public record CatalogConfig(
   /** Which store keeps products and keys; with PostgreSQL, where it is (none in local mode: a local server). */
   private static StoreConfig store(ConfigReader r, JsonObject json, Mode mode, boolean provision) {
     boolean postgres = r.oneOf("CATALOG_STORE", Set.of("dynamodb", "postgres")).equals("postgres");
+    String dynamoDbWrites = r.oneOf("CATALOG_DYNAMODB_WRITES", Set.of("batch-statements", "put-item"));
     String migrate = r.oneOf("CATALOG_POSTGRES_MIGRATE", Set.of("auto", "true", "false"));
     int poolSize = r.integer("CATALOG_POSTGRES_POOL_SIZE", 1, 1000);
     int localPort = r.integer("CATALOG_LOCAL_POSTGRES_PORT", 0, 65535);
@@ -209,7 +210,7 @@ public record CatalogConfig(
       }
     }
     return new StoreConfig(postgres, settings, poolSize, localPort,
-        migrate.equals("true") || (migrate.equals("auto") && provision));
+        migrate.equals("true") || (migrate.equals("auto") && provision), dynamoDbWrites);
   }
 
   private static int orCores(int configured, int cores) {
@@ -290,8 +291,9 @@ public record CatalogConfig(
    * none is named: the service then starts its own on {@code localPostgresPort}, 0 for any free port), its schema
    * migrated at start when {@code migrate}.
    */
+  /** {@code dynamoDbWrites}: how the product table takes fenced writes, see {@code FencedWrites}. */
   public record StoreConfig(boolean postgres, PostgresSettings postgresSettings, int poolSize, int localPostgresPort,
-                            boolean migrate) {
+                            boolean migrate, String dynamoDbWrites) {
     public String name() {
       return postgres ? "postgres" : "dynamodb";
     }

@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import java.time.Duration;
@@ -25,17 +24,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The product table in DynamoDB. Each record is written with a conditional PutItem: on the revision read, or on the
- * item's absence, so that a saver that merged writes into a product never overwrites what another saver wrote
- * meanwhile (BatchWriteItem takes no conditions). A failed condition is a conflict, not a failure: the converger reads
- * the item again and merges again. Reads of records are strongly consistent BatchGetItem calls of up to 100 keys;
+ * The product table in DynamoDB. Each record is written on a condition: on the revision read, or on the item's
+ * absence, so that a saver that merged writes into a product never overwrites what another saver wrote meanwhile
+ * (BatchWriteItem takes no conditions); {@link FencedWrites} says in which calls. A failed condition is a conflict,
+ * not a failure: the converger reads the item again and merges again. Reads of records are strongly consistent BatchGetItem calls of up to 100 keys;
  * keys DynamoDB leaves unprocessed (throttling) are asked again after a backoff until the deadline.
  */
 public final class DynamoDbProductStore implements ProductStore {
   /** BatchGetItem's own limit. */
   private static final int MAX_GET = 100;
-  /** Conditional puts in flight at once per group: a group may hold a thousand products. */
-  private static final int PUTS_IN_FLIGHT = 64;
   private static final int UNPROCESSED_RETRIES = 4;
   /** Less time than this left before the deadline: no call is started, its answer would come too late. */
   private static final long MIN_CALL_MILLIS = 50;
@@ -45,14 +42,18 @@ public final class DynamoDbProductStore implements ProductStore {
   private final CircuitBreaker breaker;
   private final String tableName;
   private final Duration callTimeout;
+  private final FencedWrites writes;
 
+  /** {@code writeMode}: {@code batch-statements} (PartiQL, 25 a call) or {@code put-item} (a call per record). */
   public DynamoDbProductStore(Vertx vertx, DynamoDbAsyncClient dynamoDb, CircuitBreaker breaker, String tableName,
-                              Duration callTimeout) {
+                              Duration callTimeout, String writeMode) {
     this.vertx = vertx;
     this.callTimeout = callTimeout;
     this.dynamoDb = dynamoDb;
     this.breaker = breaker;
     this.tableName = tableName;
+    this.writes = FencedWrites.named(writeMode, new ConditionalPuts(dynamoDb, breaker, tableName, callTimeout),
+        new PartiqlBatches(vertx, dynamoDb, breaker, tableName, callTimeout));
   }
 
   @Override
@@ -65,7 +66,11 @@ public final class DynamoDbProductStore implements ProductStore {
     Set<String> written = new HashSet<>();
     Set<String> conflicts = new HashSet<>();
     Map<String, Failure> failed = new HashMap<>();
-    return putWaves(changes, 0, written, conflicts, failed, deadline).transform(done -> {
+    List<List<Change>> calls = new ArrayList<>();
+    for (int from = 0; from < changes.size(); from += writes.perCall()) {
+      calls.add(changes.subList(from, Math.min(changes.size(), from + writes.perCall())));
+    }
+    return waves(calls, 0, written, conflicts, failed, deadline).transform(done -> {
       if (written.isEmpty() && conflicts.isEmpty() && !failed.isEmpty()
           && failed.values().stream().allMatch(Failure::dependency) && done.failed()) {
         return Future.failedFuture(done.cause());
@@ -74,62 +79,39 @@ public final class DynamoDbProductStore implements ProductStore {
     });
   }
 
-  private Future<Void> putWaves(List<Change> changes, int from, Set<String> written, Set<String> conflicts,
-                                Map<String, Failure> failed, Deadline deadline) {
-    if (from >= changes.size()) {
+  /** The calls, {@link FencedWrites#callsInFlight()} at a time, none started that could not end by the deadline. */
+  private Future<Void> waves(List<List<Change>> calls, int from, Set<String> written, Set<String> conflicts,
+                             Map<String, Failure> failed, Deadline deadline) {
+    if (from >= calls.size()) {
       return Future.succeededFuture();
     }
+    List<List<Change>> rest = calls.subList(from, calls.size());
     if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
       Failure late = Failure.ofDependency("DynamoDB: not written before the save's deadline");
-      changes.subList(from, changes.size()).forEach(c -> failed.put(c.record().id(), late));
+      rest.forEach(call -> call.forEach(c -> failed.put(c.record().id(), late)));
       return Future.succeededFuture();
     }
-    List<Future<Boolean>> puts = new ArrayList<>();
-    List<Change> wave = changes.subList(from, Math.min(changes.size(), from + PUTS_IN_FLIGHT));
-    for (Change change : wave) {
-      String id = change.record().id();
-      puts.add(put(change, deadline)
-          .onSuccess(ok -> (ok ? written : conflicts).add(id))
-          .onFailure(error -> failed.put(id, Dependencies.failure("DynamoDB", error))));
+    List<Future<FencedWrites.Outcome>> wave = new ArrayList<>();
+    for (List<Change> call : rest.subList(0, Math.min(rest.size(), writes.callsInFlight()))) {
+      wave.add(writes.write(call, deadline)
+          .onSuccess(outcome -> {
+            written.addAll(outcome.written());
+            conflicts.addAll(outcome.conflicts());
+            outcome.failed().forEach((id, error) -> failed.put(id, Dependencies.failure("DynamoDB", error)));
+          })
+          .onFailure(error -> call.forEach(c -> failed.put(c.record().id(), Dependencies.failure("DynamoDB",
+              error)))));
     }
-    return Future.join(puts).transform(done -> {
-      boolean allOutage = puts.stream().allMatch(p -> p.failed() && Dependencies.isOutage(p.cause()));
+    int next = from + wave.size();
+    return Future.join(wave).transform(done -> {
+      boolean allOutage = wave.stream().allMatch(w -> w.failed() && Dependencies.isOutage(w.cause()));
       if (allOutage) { // the rest would meet the same outage: it is handed on untried
-        Failure failure = Dependencies.failure("DynamoDB", puts.get(0).cause());
-        changes.subList(Math.min(changes.size(), from + PUTS_IN_FLIGHT), changes.size())
-            .forEach(c -> failed.put(c.record().id(), failure));
-        return Future.failedFuture(puts.get(0).cause());
+        Failure failure = Dependencies.failure("DynamoDB", wave.get(0).cause());
+        calls.subList(next, calls.size()).forEach(call -> call.forEach(c -> failed.put(c.record().id(), failure)));
+        return Future.failedFuture(wave.get(0).cause());
       }
-      return putWaves(changes, from + PUTS_IN_FLIGHT, written, conflicts, failed, deadline);
+      return waves(calls, next, written, conflicts, failed, deadline);
     });
-  }
-
-  /** One conditional PutItem: true when written, false when the condition failed (someone wrote it meanwhile). */
-  private Future<Boolean> put(Change change, Deadline deadline) {
-    Map<String, String> names = new HashMap<>();
-    Map<String, AttributeValue> values = new HashMap<>();
-    String condition;
-    if (change.expectedRev() == ProductRecord.ABSENT) {
-      condition = "attribute_not_exists(#id)";
-      names.put("#id", ProductItems.ID);
-    } else if (change.expectedRev() == 0) {
-      condition = "attribute_exists(#id) AND attribute_not_exists(#rev)"; // stored before versions existed
-      names.put("#id", ProductItems.ID);
-      names.put("#rev", ProductItems.REV);
-    } else {
-      condition = "#rev = :rev";
-      names.put("#rev", ProductItems.REV);
-      values.put(":rev", AttributeValue.fromN(Long.toString(change.expectedRev())));
-    }
-    Map<String, AttributeValue> item = ProductItems.toItem(change.record());
-    return breaker.<Boolean>execute(() -> AwsFutures.bridge(dynamoDb.putItem(b -> b.tableName(tableName).item(item)
-            .conditionExpression(condition).expressionAttributeNames(names)
-            .expressionAttributeValues(values.isEmpty() ? null : values)
-            .overrideConfiguration(o -> o.apiCallTimeout(deadline.callTimeout(callTimeout)))))
-        .map(true)
-        .recover(error -> Dependencies.unwrap(error) instanceof ConditionalCheckFailedException
-            ? Future.succeededFuture(false)
-            : Future.failedFuture(error)));
   }
 
   @Override

@@ -21,6 +21,17 @@ public final class ProductItems {
   public static final String REV = "rev";
   public static final String EXPIRES_AT = "expiresAt";
   private static final String STAMPS = "stamps";
+  /** Every attribute an item of a record may hold, the key first. */
+  public static final java.util.List<String> ATTRIBUTES;
+
+  static {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    all.add(ID);
+    all.addAll(VersionedProduct.FIELDS);
+    all.addAll(java.util.List.of(STAMPS, REV, "storedAt", "reportKey", "reportOffset", "reportLength", "createdAt",
+        EXPIRES_AT));
+    ATTRIBUTES = java.util.List.copyOf(all);
+  }
 
   private ProductItems() {}
 

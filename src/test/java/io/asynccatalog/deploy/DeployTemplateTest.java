@@ -24,7 +24,7 @@ class DeployTemplateTest {
       "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
       "sqs:ChangeMessageVisibility",
       "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
-      "dynamodb:BatchWriteItem", "dynamodb:Scan",
+      "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:Scan",
       "s3:PutObject", "s3:GetObject", "s3:ListBucket");
 
   private final JsonNode template = read();

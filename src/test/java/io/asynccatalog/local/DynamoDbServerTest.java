@@ -10,6 +10,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchExecuteStatementResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -143,6 +145,86 @@ class DynamoDbServerTest {
     assertEquals(25, seen.size());
     assertEquals(3, pages);
     assertEquals(25, ddb.scan(b -> b.tableName("Batch").select("COUNT")).count());
+  }
+
+  /**
+   * PartiQL writes as DynamoDB runs them: an INSERT never overwrites (DuplicateItem), an UPDATE never creates and
+   * applies only when every predicate holds (ConditionalCheckFailed, with the item on request), each statement of a
+   * batch answers alone and in order, and what cannot run is refused, not guessed at.
+   */
+  @Test
+  void partiqlBatchesAnswerEachStatementOnItsOwn() {
+    createTable("Statements");
+    String insert = "INSERT INTO \"Statements\" VALUE {'id': ?, 'name': ?, 'rev': ?}";
+    BatchExecuteStatementResponse first = ddb.batchExecuteStatement(b -> b.statements(
+        statement(insert, s("a"), s("Ash"), n("1")),
+        statement(insert, s("b"), s("Birch"), n("1")),
+        statement(insert, s("c"), s("Cedar"), n("1"))));
+    assertEquals(List.of(true, true, true), first.responses().stream().map(r -> r.error() == null).toList());
+
+    String update = "UPDATE \"Statements\" SET \"name\" = ? SET rev = ? REMOVE \"gone\" WHERE \"id\" = ? "
+        + "AND \"rev\" = ?";
+    BatchExecuteStatementResponse second = ddb.batchExecuteStatement(b -> b.statements(
+        statement(insert, s("c"), s("Overwritten?"), n("9")),
+        statement(update, s("Ash 2"), n("2"), s("a"), n("1")),
+        BatchStatementRequest.builder().statement(update).parameters(s("Stale"), n("3"), s("b"), n("7"))
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build(),
+        statement(update, s("Created?"), n("1"), s("missing"), n("1")),
+        statement("DELETE FROM \"Statements\" WHERE id = ?", s("b")),
+        statement("UPDATE \"Statements\" SET name = ? WHERE name = ?", s("x"), s("Ash"))));
+    List<String> codes = second.responses().stream()
+        .map(r -> r.error() == null ? "ok" : r.error().codeAsString()).toList();
+    assertEquals(List.of("DuplicateItem", "ok", "ConditionalCheckFailed", "ConditionalCheckFailed",
+        "ValidationError", "ValidationError"), codes);
+    assertEquals("Birch", second.responses().get(2).error().item().get("name").s(), "the item on request");
+    assertFalse(second.responses().get(3).error().hasItem(), "no item unless asked for");
+
+    Map<String, AttributeValue> a = ddb.getItem(b -> b.tableName("Statements").key(Map.of("id", s("a")))).item();
+    assertEquals("Ash 2", a.get("name").s());
+    assertEquals("2", a.get("rev").n());
+    assertEquals("Birch", ddb.getItem(b -> b.tableName("Statements").key(Map.of("id", s("b")))).item()
+        .get("name").s());
+    assertEquals("Cedar", ddb.getItem(b -> b.tableName("Statements").key(Map.of("id", s("c")))).item()
+        .get("name").s(), "an INSERT never overwrites");
+    assertTrue(ddb.getItem(b -> b.tableName("Statements").key(Map.of("id", s("missing")))).item().isEmpty(),
+        "a PartiQL UPDATE never creates an item");
+
+    // IS MISSING: the fence on an item written before it had a revision; REMOVE drops an attribute
+    ddb.putItem(b -> b.tableName("Statements").item(Map.of("id", s("old"), "name", s("Old"), "note", s("x"))));
+    String legacy = "UPDATE \"Statements\" SET \"name\" = ? SET \"rev\" = ? REMOVE \"note\" WHERE \"id\" = ? "
+        + "AND \"rev\" IS MISSING";
+    assertNull(ddb.batchExecuteStatement(b -> b.statements(statement(legacy, s("New"), n("1"), s("old"))))
+        .responses().get(0).error());
+    Map<String, AttributeValue> old = ddb.getItem(b -> b.tableName("Statements").key(Map.of("id", s("old")))).item();
+    assertEquals("New", old.get("name").s());
+    assertFalse(old.containsKey("note"));
+    assertEquals("ConditionalCheckFailed", ddb.batchExecuteStatement(b -> b.statements(
+        statement(legacy, s("Again"), n("1"), s("old")))).responses().get(0).error().codeAsString(),
+        "the item has a revision now");
+
+    List<BatchStatementRequest> many = new ArrayList<>();
+    for (int i = 0; i < 26; i++) {
+      many.add(statement(insert, s("m" + i), s("M"), n("1")));
+    }
+    assertThrows(DynamoDbException.class, () -> ddb.batchExecuteStatement(b -> b.statements(many)),
+        "at most 25 statements");
+    assertThrows(DynamoDbException.class, () -> ddb.batchExecuteStatement(b -> b.statements(
+        statement(insert, s("d"), s("D"), n("1")), statement(update, s("D"), n("2"), s("d"), n("1")))),
+        "one item twice in a batch");
+    assertTrue(ddb.getItem(b -> b.tableName("Statements").key(Map.of("id", s("d")))).item().isEmpty(),
+        "a refused batch wrote nothing");
+  }
+
+  private static BatchStatementRequest statement(String text, AttributeValue... parameters) {
+    return BatchStatementRequest.builder().statement(text).parameters(parameters).build();
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(String value) {
+    return AttributeValue.fromN(value);
   }
 
   @Test

@@ -54,23 +54,26 @@ class ConvergenceModelTest {
   @TempDir
   Path dir;
 
-  @ParameterizedTest(name = "{0}, {1} reports, packing {2}")
-  @CsvSource({"dynamodb, per-product, true", "postgres, batched, false"})
-  void anyDeliveryOrderWithDuplicatesEndsAtTheWritesInVersionOrder(String store, String reports, boolean packing)
-      throws Exception {
+  @ParameterizedTest(name = "{0} ({3}), {1} reports, packing {2}")
+  @CsvSource({"dynamodb, per-product, true, batch-statements", "dynamodb, batched, false, put-item",
+      "postgres, batched, false, -"})
+  void anyDeliveryOrderWithDuplicatesEndsAtTheWritesInVersionOrder(String store, String reports, boolean packing,
+                                                                   String dynamoDbWrites) throws Exception {
     long base = Long.getLong("convergence.seed", new Random().nextLong());
     UnaryOperator<JsonObject> settings = json -> (store.equals("postgres") ? RunningApp.onPostgres("model").apply(json)
         : json).put("CATALOG_REPORT_MODE", reports).put("CATALOG_PACKING", Boolean.toString(packing))
-        .put("CATALOG_CONSUMER_POLLERS", 4).put("CATALOG_SAVE_LINGER_MS", 5);
+        .put("CATALOG_CONSUMER_POLLERS", 4).put("CATALOG_SAVE_LINGER_MS", 5)
+        .put("CATALOG_DYNAMODB_WRITES", store.equals("postgres") ? "batch-statements" : dynamoDbWrites);
     try (RunningApp service = RunningApp.start("model-" + store, dir, settings)) {
       int total = 0;
       for (int round = 0; round < ROUNDS; round++) {
         long seed = base + round;
-        total += round(service, seed, "seed " + seed + " (" + store + ", " + reports + " reports)");
+        total += round(service, seed, "seed " + seed + " (" + store + " " + dynamoDbWrites + ", " + reports
+            + " reports)");
       }
-      System.out.printf("[model] %s: %d rounds of %d products, %d writes and %d messages in all, seeds %d..%d: "
-          + "stored state, list and reports equal the model%n", store, ROUNDS, PRODUCTS, ROUNDS * WRITES, total, base,
-          base + ROUNDS - 1);
+      System.out.printf("[model] %s (%s): %d rounds of %d products, %d writes and %d messages in all, seeds %d..%d: "
+          + "stored state, list and reports equal the model%n", store, dynamoDbWrites, ROUNDS, PRODUCTS,
+          ROUNDS * WRITES, total, base, base + ROUNDS - 1);
     }
   }
 

@@ -59,8 +59,8 @@ class DependencyFaultTest {
   }
 
   /**
-   * Every write throttled, for a while (each conditional PutItem refused with ProvisionedThroughputExceededException,
-   * which the SDK retries with its backoff): the breaker counts the throttling so the consumers pause, and the products are handed on
+   * Every write throttled, for a while (each PartiQL statement answered ProvisionedThroughputExceeded, which the
+   * store sends again after a backoff within the save's deadline): the breaker counts the throttling so the consumers pause, and the products are handed on
    * without spending a try. Once the table takes writes again, everything is stored and nothing was dead-lettered.
    * {@code -Dthrottle.seconds=N} throttles for N seconds instead of until every product was handed on three times.
    */
@@ -159,7 +159,7 @@ class DependencyFaultTest {
             .add(new JsonObject().put("name", "Fine " + UUID.randomUUID()).put("price", 1))
             .add(new JsonObject().put("name", marker).put("price", 1))).encode());
         assertEquals(202, answer.statusCode(), answer.body());
-        // the product's own conditional PutItem (each product of a group is written on its own)
+        // the product's own statement (each statement of a group's BatchExecuteStatement answers on its own)
         Poll.until(Duration.ofSeconds(30), "the table refusing the product", () -> dynamoDb.refused() >= 1);
         dynamoDb.refuseWritesContaining(null); // its next try succeeds
         // every receive ends in one delete when no message is taken again while it is being settled (a delete

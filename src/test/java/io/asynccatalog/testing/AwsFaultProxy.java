@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for. SQS: while armed, every SendMessageBatch entry whose body contains the marker is taken out of the request
  * before it is forwarded, and answered as a failed entry (InternalError, not the sender's fault), as SQS itself may
  * answer; the others reach the server. DynamoDB: while armed, a PutItem or BatchWriteItem whose body contains the
- * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take; or every write is
- * throttled, as DynamoDB throttles a hot partition (a BatchWriteItem left unprocessed, a PutItem refused with
- * ProvisionedThroughputExceededException). Any call may be delayed by operation.
+ * marker is refused whole with a ValidationException, as DynamoDB refuses an item it cannot take, and in a
+ * BatchExecuteStatement each statement that contains it is answered a ValidationError while the others reach the
+ * server; or every write is throttled, as DynamoDB throttles a hot partition (a BatchWriteItem left unprocessed, a
+ * PutItem refused with ProvisionedThroughputExceededException, every statement of a BatchExecuteStatement answered
+ * ProvisionedThroughputExceeded). Any call may be delayed by operation.
  */
 public final class AwsFaultProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
@@ -62,7 +64,8 @@ public final class AwsFaultProxy implements AutoCloseable {
   /**
    * From now on (true), every write is throttled as DynamoDB throttles a hot partition: a BatchWriteItem answered 200
    * with all its items in {@code UnprocessedItems}, a PutItem answered 400 ProvisionedThroughputExceededException
-   * (which the SDK retries with its throttling backoff); nothing reaches the server. Reads pass.
+   * (which the SDK retries with its throttling backoff), a BatchExecuteStatement answered 200 with every statement
+   * failed ProvisionedThroughputExceeded; nothing reaches the server. Reads pass.
    */
   public void throttleWrites(boolean on) {
     unprocessed = on;
@@ -108,6 +111,20 @@ public final class AwsFaultProxy implements AutoCloseable {
       if (unprocessed && target != null && target.endsWith(".BatchWriteItem")) {
         throttled.incrementAndGet();
         answer(request, new JsonObject().put("UnprocessedItems", body.toJsonObject().getJsonObject("RequestItems")));
+        return;
+      }
+      if (unprocessed && target != null && target.endsWith(".BatchExecuteStatement")) {
+        throttled.incrementAndGet();
+        JsonArray answers = new JsonArray();
+        body.toJsonObject().getJsonArray("Statements").forEach(o -> answers.add(new JsonObject().put("Error",
+            new JsonObject().put("Code", "ProvisionedThroughputExceeded")
+                .put("Message", "injected by the test proxy: the request rate is too high"))));
+        answer(request, new JsonObject().put("Responses", answers));
+        return;
+      }
+      if (writeMarker != null && target != null && target.endsWith(".BatchExecuteStatement")
+          && body.toString().contains(writeMarker)) {
+        refuseStatements(request, body.toJsonObject(), writeMarker);
         return;
       }
       if (unprocessed && target != null && target.endsWith(".PutItem")) {
@@ -164,6 +181,51 @@ public final class AwsFaultProxy implements AutoCloseable {
               .putHeader(HttpHeaders.CONTENT_TYPE, merged.contentType).end(merged.body))
           .onFailure(error -> request.connection().close());
     }
+  }
+
+  /** Statements that contain the marker answered ValidationError; the others forwarded, answers kept in order. */
+  private void refuseStatements(HttpServerRequest request, JsonObject json, String refuse) {
+    JsonArray statements = json.getJsonArray("Statements");
+    JsonArray kept = new JsonArray();
+    java.util.List<Integer> refusedAt = new java.util.ArrayList<>();
+    for (int i = 0; i < statements.size(); i++) {
+      if (statements.getJsonObject(i).encode().contains(refuse)) {
+        refusedAt.add(i);
+        refused.incrementAndGet();
+      } else {
+        kept.add(statements.getJsonObject(i));
+      }
+    }
+    JsonObject error = new JsonObject().put("Error", new JsonObject().put("Code", "ValidationError")
+        .put("Message", "injected by the test proxy: this item is refused"));
+    java.util.function.Function<JsonArray, JsonArray> merged = answers -> {
+      JsonArray all = new JsonArray();
+      int next = 0;
+      for (int i = 0; i < statements.size(); i++) {
+        all.add(refusedAt.contains(i) ? error.copy() : answers.getValue(next++));
+      }
+      return all;
+    };
+    if (kept.isEmpty()) {
+      answer(request, new JsonObject().put("Responses", merged.apply(new JsonArray())));
+      return;
+    }
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(upstreamPort).setURI(request.uri());
+    request.headers().forEach((name, value) -> {
+      if (!name.equalsIgnoreCase("Content-Length") && !name.equalsIgnoreCase("Host")) {
+        options.addHeader(name, value);
+      }
+    });
+    client.request(options)
+        .compose(upstream -> upstream.send(json.copy().put("Statements", kept).toBuffer()))
+        .compose(response -> response.body().map(bytes -> response.statusCode() == 200
+            ? new Answer(200, "application/x-amz-json-1.0", new JsonObject().put("Responses",
+                merged.apply(bytes.toJsonObject().getJsonArray("Responses"))).toBuffer())
+            : new Answer(response.statusCode(), "application/x-amz-json-1.0", bytes)))
+        .onSuccess(answer -> request.response().setStatusCode(answer.status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType).end(answer.body))
+        .onFailure(e -> request.connection().close());
   }
 
   private record Answer(int status, String contentType, Buffer body) {}

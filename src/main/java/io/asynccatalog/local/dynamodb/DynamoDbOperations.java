@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Set;
 /**
  * The DynamoDB operations this emulator serves, on wire JSON: table management (CreateTable, DescribeTable,
  * DeleteTable, ListTables, UpdateTimeToLive, DescribeTimeToLive) and items on partition-key tables (PutItem,
- * GetItem, DeleteItem, BatchWriteItem, BatchGetItem, Scan). Anything else is an UnknownOperationException.
+ * GetItem, DeleteItem, BatchWriteItem, BatchGetItem, Scan) and PartiQL writes in BatchExecuteStatement ({@link
+ * PartiqlWrite}). Anything else is an UnknownOperationException.
  */
 final class DynamoDbOperations {
   private static final int MAX_BATCH_WRITE = 25;
@@ -43,6 +45,7 @@ final class DynamoDbOperations {
       case "BatchWriteItem" -> batchWriteItem(request);
       case "BatchGetItem" -> batchGetItem(request);
       case "Scan" -> scan(request);
+      case "BatchExecuteStatement" -> batchExecuteStatement(request);
       default -> throw DynamoDbException.unknownOperation(operation);
     };
   }
@@ -218,6 +221,122 @@ final class DynamoDbOperations {
     }
     store.commit();
     return new JsonObject().put("UnprocessedItems", new JsonObject());
+  }
+
+  /**
+   * Up to 25 PartiQL writes, each succeeding or failing on its own with a per-statement error code (DuplicateItem,
+   * ConditionalCheckFailed, ValidationError), as DynamoDB answers them: a 200 is not a success of every statement.
+   */
+  private JsonObject batchExecuteStatement(JsonObject request) {
+    JsonArray statements = request.getJsonArray("Statements");
+    if (statements == null || statements.isEmpty() || statements.size() > MAX_BATCH_WRITE) {
+      throw DynamoDbException.validation("1 validation error detected: Value at 'statements' failed to satisfy "
+          + "constraint: Member must have length less than or equal to 25 and greater than or equal to 1");
+    }
+    List<Object> parsed = new ArrayList<>();
+    Set<String> targets = new HashSet<>();
+    for (Object o : statements) {
+      JsonObject statement = (JsonObject) o;
+      String target;
+      try {
+        PartiqlWrite write = PartiqlWrite.parse(statement.getString("Statement", ""),
+            statement.getJsonArray("Parameters"));
+        Table table = store.table(write.table());
+        target = table.name() + "\u0000" + targetKey(table, write);
+        parsed.add(write);
+      } catch (PartiqlWrite.Invalid e) {
+        parsed.add(statementError("ValidationError", e.getMessage(), null));
+        continue;
+      } catch (DynamoDbException e) {
+        boolean missingTable = e.toJson().getString("__type").endsWith("ResourceNotFoundException");
+        parsed.add(statementError(missingTable ? "ResourceNotFound" : "ValidationError", e.getMessage(), null));
+        continue;
+      }
+      if (!targets.add(target)) {
+        throw DynamoDbException.validation("Provided list of item keys contains duplicates");
+      }
+    }
+    JsonArray responses = new JsonArray();
+    for (int i = 0; i < parsed.size(); i++) {
+      if (parsed.get(i) instanceof JsonObject error) {
+        responses.add(error);
+        continue;
+      }
+      PartiqlWrite write = (PartiqlWrite) parsed.get(i);
+      boolean returnOld = "ALL_OLD".equals(statements.getJsonObject(i)
+          .getString("ReturnValuesOnConditionCheckFailure"));
+      responses.add(execute(store.table(write.table()), write, returnOld));
+    }
+    store.commit();
+    return new JsonObject().put("Responses", responses);
+  }
+
+  private static JsonObject execute(Table table, PartiqlWrite write, boolean returnOld) {
+    JsonObject done = new JsonObject().put("TableName", table.name());
+    try {
+      String key = targetKey(table, write);
+      synchronized (table) {
+        JsonObject old = read(table, key);
+        if (write instanceof PartiqlWrite.Insert insert) {
+          AttributeValues.validateItem(insert.item());
+          if (old != null) {
+            return statementError("DuplicateItem", "Duplicate primary key exists in table", null)
+                .put("TableName", table.name());
+          }
+          table.items().put(key, insert.item().encode());
+          return done;
+        }
+        PartiqlWrite.Update update = (PartiqlWrite.Update) write;
+        boolean holds = old != null && update.where().stream().allMatch(p -> p.value() == null
+            ? old.containsKey(p.attribute()) != p.missing()
+            : old.containsKey(p.attribute()) && AttributeValues.equal(old.getValue(p.attribute()), p.value()));
+        if (!holds) {
+          return statementError("ConditionalCheckFailed", "The conditional request failed",
+              returnOld ? old : null).put("TableName", table.name());
+        }
+        JsonObject item = old.copy();
+        update.set().forEach(item::put);
+        update.remove().forEach(item::remove);
+        AttributeValues.validateItem(item);
+        table.items().put(key, item.encode());
+        return done;
+      }
+    } catch (PartiqlWrite.Invalid e) {
+      return statementError("ValidationError", e.getMessage(), null).put("TableName", table.name());
+    } catch (DynamoDbException e) {
+      return statementError("ValidationError", e.getMessage(), null).put("TableName", table.name());
+    }
+  }
+
+  /** The storage key a write addresses: an INSERT's key attribute, or the UPDATE's equality on it. */
+  private static String targetKey(Table table, PartiqlWrite write) {
+    if (write instanceof PartiqlWrite.Insert insert) {
+      if (!insert.item().containsKey(table.keyName())) {
+        throw new PartiqlWrite.Invalid("One or more parameter values were invalid: Missing the key "
+            + table.keyName() + " in the item");
+      }
+      return AttributeValues.storageKey(insert.item(), table.keyName(), table.keyType());
+    }
+    PartiqlWrite.Update update = (PartiqlWrite.Update) write;
+    if (update.set().containsKey(table.keyName()) || update.remove().contains(table.keyName())) {
+      throw new PartiqlWrite.Invalid("Cannot update attribute " + table.keyName()
+          + ". This attribute is part of the key");
+    }
+    List<PartiqlWrite.Predicate> keys = update.where().stream()
+        .filter(p -> p.attribute().equals(table.keyName()) && p.value() != null).toList();
+    if (keys.size() != 1) {
+      throw new PartiqlWrite.Invalid("Where clause does not contain a mandatory equality on all key attributes");
+    }
+    return AttributeValues.storageKey(new JsonObject().put(table.keyName(), keys.get(0).value()),
+        table.keyName(), table.keyType());
+  }
+
+  private static JsonObject statementError(String code, String message, JsonObject item) {
+    JsonObject error = new JsonObject().put("Code", code).put("Message", message);
+    if (item != null) {
+      error.put("Item", item);
+    }
+    return new JsonObject().put("Error", error);
   }
 
   private JsonObject batchGetItem(JsonObject request) {

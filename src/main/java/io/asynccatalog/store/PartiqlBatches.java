@@ -1,0 +1,166 @@
+package io.asynccatalog.store;
+
+import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.aws.Dependencies;
+import io.asynccatalog.bus.Deadline;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchStatementResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The version fence as PartiQL statements, 25 in one BatchExecuteStatement call, each with its own condition and
+ * its own answer: a record read as absent is an {@code INSERT} (which DynamoDB refuses with DuplicateItem when the
+ * item exists), a record read at revision r an {@code UPDATE ... WHERE id = ? AND rev = r} that sets every attribute
+ * and removes every attribute the record does not hold (a PartiQL UPDATE never creates an item; a missing one or
+ * another revision fails its condition), an item stored before versions an UPDATE on {@code rev IS MISSING}. Unlike
+ * TransactWriteItems, one stale record does not fail the others, and a statement costs the write units of a
+ * PutItem. Statements DynamoDB throttled are sent again after a backoff, within the save's deadline.
+ */
+final class PartiqlBatches implements FencedWrites {
+  /** BatchExecuteStatement's own limit. */
+  static final int MAX_STATEMENTS = 25;
+  private static final int UNSETTLED_RETRIES = 4;
+  private static final long MIN_CALL_MILLIS = 50;
+
+  private final Vertx vertx;
+  private final DynamoDbAsyncClient dynamoDb;
+  private final CircuitBreaker breaker;
+  private final String quotedTable;
+  private final Duration callTimeout;
+
+  PartiqlBatches(Vertx vertx, DynamoDbAsyncClient dynamoDb, CircuitBreaker breaker, String tableName,
+                 Duration callTimeout) {
+    this.vertx = vertx;
+    this.dynamoDb = dynamoDb;
+    this.breaker = breaker;
+    this.quotedTable = quoted(tableName);
+    this.callTimeout = callTimeout;
+  }
+
+  @Override
+  public int perCall() {
+    return MAX_STATEMENTS;
+  }
+
+  @Override
+  public int callsInFlight() {
+    return 4; // 100 records in flight per group, as many as a PutItem wave of 64 keeps busy, in 4 calls
+  }
+
+  @Override
+  public Future<Outcome> write(List<ProductStore.Change> changes, Deadline deadline) {
+    return send(changes, changes.stream().map(this::statement).toList(), 0, new Outcome(), deadline);
+  }
+
+  private Future<Outcome> send(List<ProductStore.Change> changes, List<BatchStatementRequest> statements,
+                               int attempt, Outcome outcome, Deadline deadline) {
+    return breaker.execute(() -> AwsFutures.bridge(dynamoDb.batchExecuteStatement(b -> b.statements(statements)
+            .overrideConfiguration(o -> o.apiCallTimeout(deadline.callTimeout(callTimeout))))))
+        .compose(response -> {
+          List<BatchStatementResponse> answers = response.responses();
+          if (answers.size() != statements.size()) {
+            return Future.failedFuture(new IllegalStateException("DynamoDB answered " + answers.size()
+                + " of " + statements.size() + " statements"));
+          }
+          List<ProductStore.Change> again = new ArrayList<>();
+          List<BatchStatementRequest> againStatements = new ArrayList<>();
+          String lastCode = null;
+          for (int i = 0; i < answers.size(); i++) {
+            String id = changes.get(i).record().id();
+            BatchStatementError error = answers.get(i).error();
+            if (error == null) {
+              outcome.written().add(id);
+              continue;
+            }
+            switch (error.codeAsString()) {
+              case "ConditionalCheckFailed", "DuplicateItem" -> outcome.conflicts().add(id);
+              case "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded",
+                   "InternalServerError", "TransactionConflict" -> {
+                again.add(changes.get(i));
+                againStatements.add(statements.get(i));
+                lastCode = error.codeAsString();
+              }
+              default -> outcome.failed().put(id, refused(error));
+            }
+          }
+          if (again.isEmpty()) {
+            return Future.succeededFuture(outcome);
+          }
+          long delay = UnprocessedBackoff.delayMillis(attempt);
+          if (attempt >= UNSETTLED_RETRIES || deadline.remaining().toMillis() < delay + MIN_CALL_MILLIS) {
+            Dependencies.Throttled throttled = new Dependencies.Throttled("DynamoDB answered " + lastCode + " to "
+                + again.size() + " statement(s)");
+            again.forEach(change -> outcome.failed().put(change.record().id(), throttled));
+            return Future.succeededFuture(outcome);
+          }
+          return vertx.timer(Math.max(1, delay))
+              .compose(v -> send(again, againStatements, attempt + 1, outcome, deadline));
+        });
+  }
+
+  /** A statement DynamoDB refused for itself (a validation error, a missing table, access denied): as its exception. */
+  private static DynamoDbException refused(BatchStatementError error) {
+    String code = error.codeAsString();
+    String exception = code.endsWith("Error") ? code.substring(0, code.length() - "Error".length()) + "Exception"
+        : code + "Exception";
+    return (DynamoDbException) DynamoDbException.builder().statusCode(400).message(error.message())
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(exception).errorMessage(error.message()).build())
+        .build();
+  }
+
+  private BatchStatementRequest statement(ProductStore.Change change) {
+    Map<String, AttributeValue> item = ProductItems.toItem(change.record());
+    List<AttributeValue> parameters = new ArrayList<>(item.size() + 2);
+    StringBuilder text = new StringBuilder(400);
+    if (change.expectedRev() == ProductRecord.ABSENT) {
+      text.append("INSERT INTO ").append(quotedTable).append(" VALUE {");
+      for (String name : ProductItems.ATTRIBUTES) {
+        AttributeValue value = item.get(name);
+        if (value != null) {
+          text.append(parameters.isEmpty() ? "'" : ", '").append(name).append("': ?");
+          parameters.add(value);
+        }
+      }
+      text.append('}');
+    } else {
+      text.append("UPDATE ").append(quotedTable);
+      for (String name : ProductItems.ATTRIBUTES.subList(1, ProductItems.ATTRIBUTES.size())) {
+        AttributeValue value = item.get(name);
+        if (value != null) {
+          text.append(" SET ").append(quoted(name)).append(" = ?");
+          parameters.add(value);
+        }
+      }
+      for (String name : ProductItems.ATTRIBUTES) {
+        if (!item.containsKey(name)) {
+          text.append(" REMOVE ").append(quoted(name));
+        }
+      }
+      text.append(" WHERE ").append(quoted(ProductItems.ID)).append(" = ?");
+      parameters.add(item.get(ProductItems.ID));
+      if (change.expectedRev() == 0) {
+        text.append(" AND ").append(quoted(ProductItems.REV)).append(" IS MISSING"); // stored before versions
+      } else {
+        text.append(" AND ").append(quoted(ProductItems.REV)).append(" = ?");
+        parameters.add(AttributeValue.fromN(Long.toString(change.expectedRev())));
+      }
+    }
+    return BatchStatementRequest.builder().statement(text.toString()).parameters(parameters).build();
+  }
+
+  private static String quoted(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+}
