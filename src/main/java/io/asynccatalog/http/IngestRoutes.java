@@ -187,31 +187,28 @@ public final class IngestRoutes {
 
   /** {@code PUT /products/{id}} and {@code PUT /products/sku/{sku}}: the whole product. */
   public void parseReplace(RoutingContext ctx) {
-    String target = target(ctx);
-    Long version = version(ctx);
-    if (target == null || version == null && ctx.response().ended()) {
-      return;
-    }
-    byte[] body = RequestBodies.bytes(ctx);
-    com.fasterxml.jackson.databind.node.ObjectNode json;
-    try {
-      json = StrictJson.readObject(body);
-    } catch (StrictJson.Refused e) {
-      Problems.send(ctx, 400, "invalid-product", "Invalid product", e.getMessage(), List.of(new FieldError(
-          e.field() == null ? "body" : e.field(), e.getMessage().replace("The request body is not valid JSON: ", ""))));
-      return;
-    }
-    WriteParser.Parsed parsed = writeParser.replace(target, ctx.pathParam("sku"), json, version);
-    if (parsed.draft() == null) {
-      Problems.send(ctx, 400, "invalid-product", "Invalid product",
-          "The product has " + parsed.errors().size() + " invalid field(s).", parsed.errors());
-      return;
-    }
-    parsed(ctx, false, List.of(parsed.draft()), sha256("put " + ctx.request().path() + "?" + version + "\n", body));
+    parseSingle(ctx, "put", "invalid-product", "Invalid product", "The product",
+        (target, json, version) -> writeParser.replace(target, ctx.pathParam("sku"), json, version));
   }
 
   /** {@code PATCH /products/{id}} and {@code PATCH /products/sku/{sku}}: a JSON merge patch. */
   public void parsePatch(RoutingContext ctx) {
+    parseSingle(ctx, "patch", "invalid-patch", "Invalid merge patch", "The merge patch",
+        (target, json, version) -> writeParser.patch(target, ctx.pathParam("sku") != null, json, version));
+  }
+
+  /** How a single write's JSON body becomes a write, or its field errors. */
+  private interface BodyParser {
+    WriteParser.Parsed parse(String target, com.fasterxml.jackson.databind.node.ObjectNode json, Long version);
+  }
+
+  /**
+   * A single write with a JSON body (replace, patch): its target, its version, the body read strictly, then parsed;
+   * any of them wrong answers 400 with the problem {@code type} and the field. The key's request hash covers the
+   * method, the path, the version and the body.
+   */
+  private void parseSingle(RoutingContext ctx, String method, String type, String title, String what,
+                           BodyParser parser) {
     String target = target(ctx);
     Long version = version(ctx);
     if (target == null || version == null && ctx.response().ended()) {
@@ -222,17 +219,18 @@ public final class IngestRoutes {
     try {
       json = StrictJson.readObject(body);
     } catch (StrictJson.Refused e) {
-      Problems.send(ctx, 400, "invalid-patch", "Invalid merge patch", e.getMessage(), List.of(new FieldError(
+      Problems.send(ctx, 400, type, title, e.getMessage(), List.of(new FieldError(
           e.field() == null ? "body" : e.field(), e.getMessage().replace("The request body is not valid JSON: ", ""))));
       return;
     }
-    WriteParser.Parsed parsed = writeParser.patch(target, ctx.pathParam("sku") != null, json, version);
+    WriteParser.Parsed parsed = parser.parse(target, json, version);
     if (parsed.draft() == null) {
-      Problems.send(ctx, 400, "invalid-patch", "Invalid merge patch",
-          "The merge patch has " + parsed.errors().size() + " invalid field(s).", parsed.errors());
+      Problems.send(ctx, 400, type, title, what + " has " + parsed.errors().size() + " invalid field(s).",
+          parsed.errors());
       return;
     }
-    parsed(ctx, false, List.of(parsed.draft()), sha256("patch " + ctx.request().path() + "?" + version + "\n", body));
+    parsed(ctx, false, List.of(parsed.draft()), sha256(method + " " + ctx.request().path() + "?" + version + "\n",
+        body));
   }
 
   /** {@code DELETE /products/{id}} and {@code DELETE /products/sku/{sku}}. */
