@@ -59,9 +59,26 @@ final class PartiqlBatches implements FencedWrites {
     return 4; // 100 records in flight per group, as many as a PutItem wave of 64 keeps busy, in 4 calls
   }
 
+  /**
+   * A call DynamoDB refused whole (an answer, not an outage: it wrote nothing) is split into calls of one statement,
+   * so that a record it cannot take fails alone and never drags the others of its call along.
+   */
   @Override
   public Future<Outcome> write(List<ProductStore.Change> changes, Deadline deadline) {
-    return send(changes, changes.stream().map(this::statement).toList(), 0, new Outcome(), deadline);
+    List<BatchStatementRequest> statements = changes.stream().map(this::statement).toList();
+    return send(changes, statements, 0, new Outcome(), deadline).recover(error -> {
+      if (changes.size() == 1 || Dependencies.isOutage(error) || Dependencies.maybeDelivered(error)) {
+        return Future.failedFuture(error);
+      }
+      Outcome outcome = new Outcome();
+      List<Future<Outcome>> alone = new ArrayList<>();
+      for (int i = 0; i < changes.size(); i++) {
+        String id = changes.get(i).record().id();
+        alone.add(send(List.of(changes.get(i)), List.of(statements.get(i)), 0, outcome, deadline)
+            .onFailure(e -> outcome.failed().put(id, e)));
+      }
+      return Future.join(alone).transform(done -> Future.succeededFuture(outcome));
+    });
   }
 
   private Future<Outcome> send(List<ProductStore.Change> changes, List<BatchStatementRequest> statements,

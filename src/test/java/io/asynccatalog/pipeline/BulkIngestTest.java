@@ -250,6 +250,24 @@ class BulkIngestTest {
 
   @Test
   void aPoisonProductEndsInTheDeadLetterQueueAloneAndIsStoredOnceRedrivenAfterTheFix() throws Exception {
+    poisonEndsAlone(false);
+  }
+
+  /**
+   * The table refuses the whole call that holds the poison product's statement (as it refuses a request it cannot
+   * take at all): the store sends that call's statements again one by one, so its pack-mates are stored at once.
+   */
+  @Test
+  void aPoisonProductWhoseWholeCallIsRefusedStillEndsInTheDeadLetterQueueAlone() throws Exception {
+    dynamoDb.refuseWholeCalls(true);
+    try {
+      poisonEndsAlone(true);
+    } finally {
+      dynamoDb.refuseWholeCalls(false);
+    }
+  }
+
+  private void poisonEndsAlone(boolean wholeCalls) throws Exception {
     String marker = "Poison-" + UUID.randomUUID();
     List<JsonObject> products = products("Packmate", 10);
     products.set(4, product(marker, 4));
@@ -271,6 +289,7 @@ class BulkIngestTest {
     assertEquals(poisonId, dead.getJsonObject("product").getString("id"));
     assertEquals(3, dead.getJsonObject("product").getInteger("attempts"));
     assertTrue(dead.getString("reason").startsWith("failed on 3 attempt(s); last: DynamoDB: injected"), dead.encode());
+    assertEquals(wholeCalls, dead.getString("reason").contains("this request is refused"), dead.encode());
 
     dynamoDb.refuseWritesContaining(null); // the operator fixes the cause, then redrives
     HttpResponse<String> redriven = service.http.post("/admin/dlq/redrive", new byte[0]);

@@ -48,7 +48,8 @@ class SlowStoreTest {
         List<String> writes = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
           String name = "Slow " + UUID.randomUUID();
-          String write = "\"name\":{\"S\":\"" + name + "\"}"; // as the item's name appears in a write request
+          // the item's name as a write request carries it (a PartiQL statement's parameter, or an item attribute)
+          String write = "{\"S\":\"" + name + "\"}";
           slowDynamoDb.watch(write); // before the POST: the worker writes within milliseconds
           writes.add(write);
           ids.add(new JsonObject(service.http.postJson("{\"name\":\"" + name + "\",\"price\":1}").body())

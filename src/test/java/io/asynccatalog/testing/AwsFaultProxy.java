@@ -34,6 +34,7 @@ public final class AwsFaultProxy implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private volatile String marker;
   private volatile String writeMarker;
+  private volatile boolean wholeCalls;
   private volatile boolean unprocessed;
   private final AtomicInteger throttled = new AtomicInteger();
   private final java.util.Map<String, Long> delays = new java.util.concurrent.ConcurrentHashMap<>();
@@ -59,6 +60,14 @@ public final class AwsFaultProxy implements AutoCloseable {
   /** From now on, DynamoDB writes whose body contains {@code text} are refused; null: none is. */
   public void refuseWritesContaining(String text) {
     writeMarker = text;
+  }
+
+  /**
+   * true: a BatchExecuteStatement with a refused write is refused whole (400 ValidationException, nothing written),
+   * as DynamoDB refuses a request it cannot take at all; false (the default): only the statements with the marker.
+   */
+  public void refuseWholeCalls(boolean on) {
+    wholeCalls = on;
   }
 
   /**
@@ -124,7 +133,14 @@ public final class AwsFaultProxy implements AutoCloseable {
       }
       if (writeMarker != null && target != null && target.endsWith(".BatchExecuteStatement")
           && body.toString().contains(writeMarker)) {
-        refuseStatements(request, body.toJsonObject(), writeMarker);
+        if (wholeCalls) {
+          refused.incrementAndGet();
+          request.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/x-amz-json-1.0")
+              .end(new JsonObject().put("__type", "com.amazonaws.dynamodb.v20120810#ValidationException")
+                  .put("message", "injected by the test proxy: this request is refused").toBuffer());
+        } else {
+          refuseStatements(request, body.toJsonObject(), writeMarker);
+        }
         return;
       }
       if (unprocessed && target != null && target.endsWith(".PutItem")) {
