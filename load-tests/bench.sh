@@ -450,6 +450,12 @@ run_e2e packed single
 run_e2e packed-batched single CATALOG_REPORT_MODE=batched
 run_e2e bulk bulk
 run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
+# the SDK's HTTP transports side by side on the three paths of the price-per-call targets
+for transport in vertx crt; do
+  run_e2e "packed-$transport" single "CATALOG_AWS_HTTP_CLIENT=$transport"
+  run_e2e "packed-batched-$transport" single CATALOG_REPORT_MODE=batched "CATALOG_AWS_HTTP_CLIENT=$transport"
+  run_e2e "bulk-batched-$transport" bulk CATALOG_REPORT_MODE=batched "CATALOG_AWS_HTTP_CLIENT=$transport"
+done
 # BENCH_BASELINE_JAR: another build's AWS jar (e.g. the release before versions), its bulk creates measured in this run
 if [ -n "${BENCH_BASELINE_JAR:-}" ]; then
   SERVICE_JAR=$BENCH_BASELINE_JAR run_e2e bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched
@@ -543,6 +549,12 @@ declare -A LABEL=([per-product]="per-product reports, one product per message (b
   [postgres-bulk-upserts]="PostgreSQL: bulk upserts by sku, $BULK_SIZE per request, batched reports"
   [postgres-patches]="PostgreSQL: single merge patches by sku, batched reports"
   [bulk-batched-baseline]="bulk of $BULK_SIZE, batched reports: the baseline jar"
+  [packed-vertx]="single POSTs, packed, per-product reports, vertx transport"
+  [packed-batched-vertx]="single POSTs, packed, batched reports, vertx transport"
+  [bulk-batched-vertx]="bulk of $BULK_SIZE, packed, batched reports, vertx transport"
+  [packed-crt]="single POSTs, packed, per-product reports, crt transport"
+  [packed-batched-crt]="single POSTs, packed, batched reports, crt transport"
+  [bulk-batched-crt]="bulk of $BULK_SIZE, packed, batched reports, crt transport"
   [bulk-batched-put-item]="bulk of $BULK_SIZE, batched reports, a conditional PutItem per product"
   [bulk-upserts-put-item]="bulk upserts by sku, as above, a conditional PutItem per product"
   [postgres-bulk-batched-baseline]="PostgreSQL: bulk of $BULK_SIZE, batched reports: the baseline jar")
@@ -552,7 +564,9 @@ declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pi
   [packed]=$pipeline_packed_per_s [packed-batched]=$pipeline_packed_batched_per_s [bulk]=$pipeline_packed_per_s
   [bulk-batched]=$pipeline_packed_batched_per_s [postgres-packed]=- [postgres-packed-batched]=- [postgres-bulk]=-
   [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-
-  [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=- [bulk-batched-put-item]=- [bulk-upserts-put-item]=-)
+  [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=- [bulk-batched-put-item]=- [bulk-upserts-put-item]=-
+  [packed-vertx]=- [packed-batched-vertx]=- [bulk-batched-vertx]=- [packed-crt]=- [packed-batched-crt]=-
+  [bulk-batched-crt]=-)
 declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
   [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
   [packed]=$drain_packed_per_s [packed-batched]=$drain_packed_batched_per_s [bulk]=$drain_packed_per_s
@@ -618,6 +632,27 @@ writes_table() {
   done
 }
 E2E_TABLE_D=$(writes_table)
+# the transports against the targets of service CPU per product (single POSTs per-product reports 200 µs, single
+# POSTs batched reports 60 µs, bulk of 100 batched reports 30 µs and RSS 384 MB)
+transports_table() {
+  echo "| path (target) | netty (default): products/s, CPU, RSS | vertx | crt |"
+  echo "|---|---|---|---|"
+  local path target cells t m
+  for path in packed:200 packed-batched:60 bulk-batched:30; do
+    target=${path#*:}; path=${path%%:*}
+    cells=""
+    for t in "" -vertx -crt; do
+      m=$path$t
+      if [ -n "${E2E_RATE[$m]:-}" ]; then
+        cells="$cells | ${E2E_RATE[$m]}/s, **${E2E_CPU[$m]} µs** ($(ratio "${E2E_CPU[$m]}" "$target")× the target), ${E2E_RSS[$m]} MB"
+      else
+        cells="$cells | -"
+      fi
+    done
+    echo "| ${LABEL[$path]} (≤ $target µs)$cells |"
+  done
+}
+E2E_TABLE_E=$(transports_table)
 DATE=$(date -u +%Y-%m-%d)
 CPUS=$(nproc)
 TABLE=$(cat <<TXT
@@ -648,6 +683,10 @@ local servers' process tree, whose CPU counts with theirs). The local servers' c
 $E2E_TABLE_C
 
 $E2E_TABLE_D
+
+The SDK's HTTP transports (\`CATALOG_AWS_HTTP_CLIENT\`), service CPU per product against the targets:
+
+$E2E_TABLE_E
 
 | consumers on, Gatling open model, 20 s after a 5 s ramp | half the maximum ingest rate ($HALF POST/s) | half the end-to-end rate ($STORE_HALF POST/s) | the same, every call at once (\`CATALOG_ENQUEUE_IDLE_LINGER_MS=0 CATALOG_SAVE_LINGER_MS=0 CATALOG_RECEIVE_PAUSE_MS=0\`) |
 |---|---|---|---|

@@ -12,6 +12,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -26,16 +27,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The three async AWS clients of the service. By default they run on the SDK's Netty client with its own small
- * event-loop group, never on the Vert.x event loops; on Linux that group uses Netty's native epoll transport, as
- * Vert.x does (a fifth less service CPU per product than the JDK's NIO selector at the same rate), elsewhere NIO.
- * CATALOG_AWS_HTTP_CLIENT=vertx puts them on Vert.x's HTTP client instead ({@link VertxSdkHttpClient}): the same
- * calls with no thread hand-offs. Clients are thread-safe and shared by all verticles.
+ * The three async AWS clients of the service. By default ({@code CATALOG_AWS_HTTP_CLIENT=vertx}) their calls go
+ * through Vert.x's HTTP client on the calling verticle's event loop ({@link VertxSdkHttpClient}): no thread hand-offs,
+ * and the least service CPU per product of the three transports in the bench. {@code netty} runs them on the SDK's
+ * Netty client with its own small event-loop group (native epoll on Linux, as Vert.x, elsewhere NIO); {@code crt} on
+ * the AWS Common Runtime's native HTTP client (it trusts the system's CA store only). Everything else of the SDK
+ * (signing, retries, credentials, endpoints) is the same on all three. Clients are thread-safe and shared by all
+ * verticles.
  */
 public final class AwsClients implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final String THREAD_NAME = "aws-java-sdk-NettyEventLoop";
-  private final SdkEventLoopGroup eventLoops; // null on Vert.x's HTTP client
+  private final SdkEventLoopGroup eventLoops; // null on the other transports
   private final List<SdkAsyncHttpClient> httpClients;
   private final SqsAsyncClient sqs;
   private final DynamoDbAsyncClient dynamoDb;
@@ -59,14 +62,23 @@ public final class AwsClients implements AutoCloseable {
    * set), on either transport; tests give a trust of their own.
    */
   static AwsClients create(Vertx vertx, AwsEnvironment env, AwsClientConfig config, TrustManagerFactory trust) {
-    SdkEventLoopGroup eventLoops = config.vertxHttpClient() ? null : eventLoops(config.eventLoopThreads());
+    SdkEventLoopGroup eventLoops = "netty".equals(config.httpClient()) ? eventLoops(config.eventLoopThreads()) : null;
     // one HTTP client per SDK client, as before; httpClient(...) leaves closing them to us, so they are kept
     List<SdkAsyncHttpClient> created = new ArrayList<>();
+    if ("crt".equals(config.httpClient()) && trust != null) {
+      throw new IllegalArgumentException("the CRT transport checks certificates against the system's CA store only");
+    }
     Supplier<SdkAsyncHttpClient> http = () -> {
-      SdkAsyncHttpClient client = config.vertxHttpClient()
-          ? new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout(),
-              trust == null ? null : TrustOptions.wrap(trust))
-          : nettyClient(config, eventLoops, trust);
+      SdkAsyncHttpClient client = switch (config.httpClient()) {
+        case "vertx" -> new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout(),
+            trust == null ? null : TrustOptions.wrap(trust));
+        case "crt" -> AwsCrtAsyncHttpClient.builder() // its own native event loop, TLS and connection pool
+            .maxConcurrency(config.maxConnections())
+            .connectionTimeout(CONNECT_TIMEOUT)
+            .connectionAcquisitionTimeout(config.callTimeout())
+            .build();
+        default -> nettyClient(config, eventLoops, trust);
+      };
       created.add(client);
       return client;
     };
@@ -146,7 +158,8 @@ public final class AwsClients implements AutoCloseable {
 
   /** How the SDK's calls travel: "epoll" or "NIO" on its own event loops, or "Vert.x" on Vert.x's HTTP client. */
   public String transport() {
-    return eventLoops == null ? "Vert.x" : Epoll.isAvailable() ? "epoll" : "NIO";
+    return eventLoops != null ? (Epoll.isAvailable() ? "epoll" : "NIO") : httpClients.isEmpty()
+        || httpClients.get(0) instanceof VertxSdkHttpClient ? "Vert.x" : "CRT";
   }
 
   @Override

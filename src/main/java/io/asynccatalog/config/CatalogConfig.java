@@ -133,7 +133,7 @@ public record CatalogConfig(
         Duration.ofMillis(r.integer("CATALOG_AWS_CALL_TIMEOUT_MS", 100, 600_000)),
         r.integer("CATALOG_AWS_MAX_CONNECTIONS", 1, 10_000),
         r.integer("CATALOG_AWS_EVENT_LOOP_THREADS", 0, 64),
-        r.oneOf("CATALOG_AWS_HTTP_CLIENT", Set.of("netty", "vertx")),
+        r.oneOf("CATALOG_AWS_HTTP_CLIENT", Set.of("netty", "vertx", "crt")),
         r.integer("CATALOG_BREAKER_MAX_FAILURES", 1, 1000),
         Duration.ofMillis(r.integer("CATALOG_BREAKER_RESET_MS", 100, 600_000)));
     LocalPorts localPorts = new LocalPorts(
@@ -277,7 +277,10 @@ public record CatalogConfig(
   /** AWS SDK client tuning, and the circuit breaker in front of each service. */
   public record AwsClientConfig(Duration callTimeout, int maxConnections, int eventLoopThreads, String httpClient,
                                 int breakerMaxFailures, Duration breakerReset) {
-    /** The SDK's Netty client on its own event loops (default), or Vert.x's HTTP client on the caller's. */
+    /**
+     * The SDK's Netty client on its own event loops (default), Vert.x's HTTP client on the caller's ({@code vertx}),
+     * or the AWS Common Runtime's native client ({@code crt}).
+     */
     public boolean vertxHttpClient() {
       return "vertx".equals(httpClient);
     }

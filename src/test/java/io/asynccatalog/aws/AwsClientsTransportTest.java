@@ -41,7 +41,7 @@ class AwsClientsTransportTest {
     assumeTrue(Epoll.isAvailable(), () -> "Netty's native epoll is not available here: " + Epoll.unavailabilityCause());
     Vertx vertx = Vertx.vertx();
     AwsClients clients = AwsClients.create(vertx, SharedLocalAws.environment(),
-        TestConfigs.config(TestConfigs.isolated("transport", dir)).aws());
+        TestConfigs.config(TestConfigs.isolated("transport", dir).put("CATALOG_AWS_HTTP_CLIENT", "netty")).aws());
     try {
       assertEquals("epoll", clients.transport());
       EventLoopGroup group = clients.sdkEventLoopGroup();

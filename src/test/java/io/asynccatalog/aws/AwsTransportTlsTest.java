@@ -8,6 +8,7 @@ import io.vertx.core.net.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -103,6 +104,26 @@ class AwsTransportTlsTest {
     } finally {
       impostor.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The CRT transport checks certificates against the system's CA store, not the JVM's trust: a certificate no public
+   * CA signed never gets a request. Unlike the other two, which fail in the handshake at once, the CRT client here
+   * ends such a call only at the call's timeout (the failure says TLS, or that the time ran out).
+   */
+  @Test
+  void crtRefusesACertificateNoSystemAuthoritySigned(@TempDir Path dir) {
+    try (AwsClients clients = clients("crt", dir, null)) {
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> clients.s3().putObject(
+          b -> b.bucket("reports").key("p1.json"), AsyncRequestBody.fromString("{}")).get(30, TimeUnit.SECONDS));
+      StringBuilder messages = new StringBuilder();
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        messages.append(cause).append(" | ");
+      }
+      assertTrue(messages.toString().contains("TLS") || messages.toString().contains("ApiCallTimeoutException"),
+          "refused by the TLS negotiation, or never past it: " + messages);
+    }
+    assertTrue(received.isEmpty(), "no request reached the server: " + received);
   }
 
   private static void assertRefusedByTls(AwsClients clients) {

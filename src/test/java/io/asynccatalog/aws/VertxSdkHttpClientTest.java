@@ -170,6 +170,50 @@ class VertxSdkHttpClientTest {
     assertTrue(received.size() >= 2, "the SDK retried the transport failure: " + received.size() + " attempt(s)");
   }
 
+  /**
+   * The SDK's retry policy works through this transport as through its own: a 500 and a 503 SlowDown (S3's
+   * throttling) are retried with backoff, and the third attempt's answer is the call's.
+   */
+  @Test
+  void retriesServerErrorsAndThrottlingThenSucceeds() throws Exception {
+    AtomicInteger attempt = new AtomicInteger();
+    respond = request -> {
+      switch (attempt.incrementAndGet()) {
+        case 1 -> request.response().setStatusCode(500).putHeader("Content-Type", "application/xml")
+            .end("<Error><Code>InternalError</Code><Message>try again</Message></Error>");
+        case 2 -> request.response().setStatusCode(503).putHeader("Content-Type", "application/xml")
+            .end("<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+        default -> request.response().putHeader("ETag", "\"third\"").end();
+      }
+    };
+
+    PutObjectResponse response = s3.putObject(b -> b.bucket("reports").key("k"), AsyncRequestBody.fromString("x"))
+        .get(20, TimeUnit.SECONDS);
+
+    assertEquals("\"third\"", response.eTag());
+    assertEquals(3, received.size(), "a 500, a 503 SlowDown, then the answer");
+  }
+
+  /** An answer cut off mid-body (the connection lost after the headers) fails the attempt, and the SDK retries it. */
+  @Test
+  void retriesAConnectionLostInTheMiddleOfTheAnswer() throws Exception {
+    AtomicInteger attempt = new AtomicInteger();
+    respond = request -> {
+      if (attempt.incrementAndGet() == 1) {
+        request.response().putHeader("Content-Length", "100").putHeader("Content-Type", "application/octet-stream")
+            .write(Buffer.buffer("only ten b")).onComplete(v -> request.connection().close());
+      } else {
+        request.response().putHeader("Content-Type", "application/octet-stream").end("whole");
+      }
+    };
+
+    byte[] read = s3.getObject(b -> b.bucket("reports").key("cut"), AsyncResponseTransformer.toBytes())
+        .get(20, TimeUnit.SECONDS).asByteArray();
+
+    assertEquals("whole", new String(read, StandardCharsets.UTF_8), "the retry's answer, not the cut one");
+    assertEquals(2, received.size(), "the cut answer was retried once");
+  }
+
   @Test
   void aCallThatTimesOutDropsItsConnection() throws Exception {
     respond = request -> {}; // never answers
