@@ -457,8 +457,10 @@ for transport in vertx crt; do
   run_e2e "bulk-batched-$transport" bulk CATALOG_REPORT_MODE=batched "CATALOG_AWS_HTTP_CLIENT=$transport"
 done
 # BENCH_BASELINE_JAR: another build's AWS jar (e.g. the release before versions), its bulk creates measured in this run
+# (BENCH_BASELINE_SETTINGS="CATALOG_AWS_HTTP_CLIENT=vertx": with settings of its own)
 if [ -n "${BENCH_BASELINE_JAR:-}" ]; then
-  SERVICE_JAR=$BENCH_BASELINE_JAR run_e2e bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched
+  # shellcheck disable=SC2086 # BENCH_BASELINE_SETTINGS: settings for that build, e.g. today's default transport
+  SERVICE_JAR=$BENCH_BASELINE_JAR run_e2e bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched ${BENCH_BASELINE_SETTINGS:-}
 fi
 # the version fence as a conditional PutItem per product instead of PartiQL statements, 25 a call (the default)
 run_e2e bulk-batched-put-item bulk CATALOG_REPORT_MODE=batched CATALOG_DYNAMODB_WRITES=put-item
@@ -482,7 +484,9 @@ run_postgres postgres-packed-batched single CATALOG_REPORT_MODE=batched
 run_postgres postgres-bulk bulk
 run_postgres postgres-bulk-batched bulk CATALOG_REPORT_MODE=batched
 if [ -n "${BENCH_BASELINE_JAR:-}" ]; then
-  SERVICE_JAR=$BENCH_BASELINE_JAR run_postgres postgres-bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched
+  # shellcheck disable=SC2086
+  SERVICE_JAR=$BENCH_BASELINE_JAR run_postgres postgres-bulk-batched-baseline bulk CATALOG_REPORT_MODE=batched \
+    ${BENCH_BASELINE_SETTINGS:-}
 fi
 run_postgres postgres-bulk-upserts upsert CATALOG_REPORT_MODE=batched
 run_postgres postgres-patches patch CATALOG_REPORT_MODE=batched \
