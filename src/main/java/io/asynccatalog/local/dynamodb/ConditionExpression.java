@@ -18,13 +18,12 @@ final class ConditionExpression {
     boolean test(JsonObject item);
   }
 
-  private final List<String> tokens;
+  private final TokenCursor tokens;
   private final JsonObject names;
   private final JsonObject values;
-  private int pos;
 
   private ConditionExpression(String text, JsonObject names, JsonObject values) {
-    this.tokens = tokenize(text);
+    this.tokens = new TokenCursor(tokenize(text), ConditionExpression::invalid);
     this.names = names == null ? new JsonObject() : names;
     this.values = values == null ? new JsonObject() : values;
   }
@@ -32,9 +31,7 @@ final class ConditionExpression {
   static Condition parse(String text, JsonObject names, JsonObject values) {
     ConditionExpression parser = new ConditionExpression(text, names, values);
     Condition condition = parser.or();
-    if (parser.pos != parser.tokens.size()) {
-      throw invalid("unexpected token '" + parser.tokens.get(parser.pos) + "'");
-    }
+    parser.tokens.expectEnd();
     return condition;
   }
 
@@ -148,26 +145,15 @@ final class ConditionExpression {
   }
 
   private String next() {
-    if (pos >= tokens.size()) {
-      throw invalid("unexpected end of expression");
-    }
-    return tokens.get(pos++);
+    return tokens.next();
   }
 
   private boolean accept(String token) {
-    if (pos < tokens.size() && tokens.get(pos).equals(token)) {
-      pos++;
-      return true;
-    }
-    return false;
+    return tokens.accept(token);
   }
 
   private boolean acceptKeyword(String keyword) {
-    if (pos < tokens.size() && tokens.get(pos).equalsIgnoreCase(keyword)) {
-      pos++;
-      return true;
-    }
-    return false;
+    return tokens.acceptKeyword(keyword);
   }
 
   private void expect(String token) {

@@ -44,13 +44,12 @@ sealed interface PartiqlWrite {
   }
 
   final class Parser {
-    private final List<String> tokens;
+    private final TokenCursor tokens;
     private final JsonArray parameters;
-    private int at;
     private int parameter;
 
     private Parser(String text, JsonArray parameters) {
-      this.tokens = tokenize(text);
+      this.tokens = new TokenCursor(tokenize(text), Invalid::new);
       this.parameters = parameters;
     }
 
@@ -62,9 +61,7 @@ sealed interface PartiqlWrite {
         default -> throw new Invalid("Statement not supported by this emulator: " + verb
             + " (it runs INSERT and UPDATE)");
       };
-      if (at != tokens.size()) {
-        throw new Invalid("Unexpected token: " + tokens.get(at));
-      }
+      tokens.expectEnd();
       if (parameter != parameters.size()) {
         throw new Invalid("Number of parameters in request and statement don't match.");
       }
@@ -163,8 +160,8 @@ sealed interface PartiqlWrite {
       if (!token.matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw new Invalid("Expected an identifier, found: " + token);
       }
-      if (at < tokens.size() && (tokens.get(at).equals(".") || tokens.get(at).equals("["))) {
-        throw new Invalid("Document paths are not supported by this emulator: " + token + tokens.get(at));
+      if (".".equals(tokens.peek()) || "[".equals(tokens.peek())) {
+        throw new Invalid("Document paths are not supported by this emulator: " + token + tokens.peek());
       }
       return token;
     }
@@ -189,11 +186,7 @@ sealed interface PartiqlWrite {
     }
 
     private boolean acceptKeyword(String word) {
-      if (at < tokens.size() && tokens.get(at).equalsIgnoreCase(word)) {
-        at++;
-        return true;
-      }
-      return false;
+      return tokens.acceptKeyword(word);
     }
 
     private void expect(String symbol) {
@@ -204,18 +197,11 @@ sealed interface PartiqlWrite {
     }
 
     private boolean accept(String symbol) {
-      if (at < tokens.size() && tokens.get(at).equals(symbol)) {
-        at++;
-        return true;
-      }
-      return false;
+      return tokens.accept(symbol);
     }
 
     private String next() {
-      if (at >= tokens.size()) {
-        throw new Invalid("Unexpected end of statement");
-      }
-      return tokens.get(at++);
+      return tokens.next();
     }
 
     private static String unquote(String token, char quote) {

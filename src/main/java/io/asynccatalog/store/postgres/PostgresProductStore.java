@@ -49,12 +49,15 @@ public final class PostgresProductStore implements ProductStore {
       + "$11::bigint[], $12::int[], $13::text[], $14::bigint[], $15::boolean[], $16::timestamptz[], $17::bigint[]) "
       + "AS u(" + COLUMNS + ", expected)), "
       + "ins AS (INSERT INTO products (" + COLUMNS + ") SELECT " + COLUMNS + " FROM u WHERE expected = -1 "
-      + "ON CONFLICT (id) DO NOTHING RETURNING id), "
+      + "ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id), "
+      // the rows to update, locked in id order, as every group locks them: two groups never wait on each other
+      + "lck AS (SELECT p.id FROM products p JOIN u ON p.id = u.id AND u.expected >= 0 ORDER BY p.id FOR UPDATE OF p), "
       + "upd AS (UPDATE products p SET name = u.name, description = u.description, price = u.price, "
       + "currency = u.currency, sku = u.sku, category = u.category, created_at = u.created_at, "
       + "stored_at = u.stored_at, report_key = u.report_key, report_offset = u.report_offset, "
       + "report_length = u.report_length, stamps = u.stamps, rev = u.rev, visible = u.visible, "
-      + "expires_at = u.expires_at FROM u WHERE u.expected >= 0 AND p.id = u.id AND p.rev = u.expected RETURNING p.id) "
+      + "expires_at = u.expires_at FROM u JOIN lck ON lck.id = u.id WHERE p.id = u.id AND p.rev = u.expected "
+      + "RETURNING p.id) "
       + "SELECT id FROM ins UNION ALL SELECT id FROM upd";
   private static final String GET = "SELECT " + COLUMNS + " FROM products WHERE id = $1 AND visible";
   private static final String RECORDS = "SELECT " + COLUMNS + " FROM products WHERE id = ANY($1::uuid[])";
@@ -86,11 +89,31 @@ public final class PostgresProductStore implements ProductStore {
     if (changes.isEmpty()) {
       return Future.succeededFuture(new Written(Set.of(), Set.of(), Map.of()));
     }
-    return breaker.<Written>execute(() -> within(deadline, pool.preparedQuery(WRITE).execute(columns(changes)))
-            .map(rows -> outcome(changes, rows)))
+    List<Change> ordered = new ArrayList<>(changes);
+    ordered.sort(java.util.Comparator.comparing(c -> UUID.fromString(c.record().id()))); // as the rows are locked
+    return breaker.<Written>execute(() -> within(deadline, pool.preparedQuery(WRITE).execute(columns(ordered)))
+            .map(rows -> outcome(ordered, rows))
+            .recover(error -> contended(error)
+                ? Future.succeededFuture(new Written(Set.of(), ids(ordered), Map.of()))
+                : Future.failedFuture(error)))
         .recover(error -> changes.size() > 1 && !Dependencies.isOutage(error)
-            ? oneByOne(changes, deadline)
+            ? oneByOne(ordered, deadline)
             : Future.failedFuture(error));
+  }
+
+  /**
+   * A deadlock or a serialization failure: the statement was rolled back whole because of other writers, not
+   * because of these records. Nothing was written, so every record is a conflict: read and merged again.
+   */
+  private static boolean contended(Throwable error) {
+    return Dependencies.unwrap(error) instanceof io.vertx.pgclient.PgException pg
+        && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()));
+  }
+
+  private static Set<String> ids(List<Change> changes) {
+    Set<String> ids = new HashSet<>();
+    changes.forEach(c -> ids.add(c.record().id()));
+    return ids;
   }
 
   private static Written outcome(List<Change> changes, RowSet<Row> rows) {
@@ -109,7 +132,10 @@ public final class PostgresProductStore implements ProductStore {
     Map<String, Future<Written>> writes = new HashMap<>();
     for (Change change : changes) {
       writes.put(change.record().id(), breaker.execute(() -> within(deadline,
-          pool.preparedQuery(WRITE).execute(columns(List.of(change)))).map(rows -> outcome(List.of(change), rows))));
+          pool.preparedQuery(WRITE).execute(columns(List.of(change)))).map(rows -> outcome(List.of(change), rows))
+          .recover(error -> contended(error)
+              ? Future.succeededFuture(new Written(Set.of(), Set.of(change.record().id()), Map.of()))
+              : Future.failedFuture(error))));
     }
     return Future.join(new ArrayList<>(writes.values())).transform(done -> {
       Set<String> written = new HashSet<>();
