@@ -27,16 +27,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The three async AWS clients of the service. By default ({@code CATALOG_AWS_HTTP_CLIENT=vertx}) their calls go
- * through Vert.x's HTTP client on the calling verticle's event loop ({@link VertxSdkHttpClient}): no thread hand-offs,
- * and the least service CPU per product of the three transports in the bench. {@code netty} runs them on the SDK's
- * Netty client with its own small event-loop group (native epoll on Linux, as Vert.x, elsewhere NIO); {@code crt} on
- * the AWS Common Runtime's native HTTP client (it trusts the system's CA store only). Everything else of the SDK
- * (signing, retries, credentials, endpoints) is the same on all three. Clients are thread-safe and shared by all
- * verticles.
+ * The three async AWS clients of the service. By default ({@code CATALOG_AWS_HTTP_CLIENT=netty}) they run on the
+ * SDK's Netty client with its own small event-loop group, never on the Vert.x event loops; on Linux that group uses
+ * Netty's native epoll transport, as Vert.x does, elsewhere NIO. {@code vertx} puts their calls on Vert.x's HTTP
+ * client on the calling verticle's event loop ({@link VertxSdkHttpClient}): no thread hand-offs, the least service CPU
+ * per product in the bench; {@code crt} on the AWS Common Runtime's native HTTP client (it trusts the system's CA
+ * store only). Everything else of the SDK (signing, retries, credentials, endpoints) is the same on all three.
+ * Clients are thread-safe and shared by all verticles.
  */
 public final class AwsClients implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * SQS's longest receive wait: a long poll's connection is silent that long. The Vert.x transport's idle timeout
+   * is only a backstop for dead connections (each call's own timeout ends it sooner and drops its connection), so it
+   * must never end a long poll that is waiting as asked.
+   */
+  private static final Duration LONGEST_POLL = Duration.ofSeconds(20);
   private static final String THREAD_NAME = "aws-java-sdk-NettyEventLoop";
   private final SdkEventLoopGroup eventLoops; // null on the other transports
   private final List<SdkAsyncHttpClient> httpClients;
@@ -70,8 +76,8 @@ public final class AwsClients implements AutoCloseable {
     }
     Supplier<SdkAsyncHttpClient> http = () -> {
       SdkAsyncHttpClient client = switch (config.httpClient()) {
-        case "vertx" -> new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT, config.callTimeout(),
-            trust == null ? null : TrustOptions.wrap(trust));
+        case "vertx" -> new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT,
+            config.callTimeout().plus(LONGEST_POLL), trust == null ? null : TrustOptions.wrap(trust));
         case "crt" -> AwsCrtAsyncHttpClient.builder() // its own native event loop, TLS and connection pool
             .maxConcurrency(config.maxConnections())
             .connectionTimeout(CONNECT_TIMEOUT)

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -32,6 +33,29 @@ class AwsClientsTransportTest {
     for (String arch : new String[] {"x86_64", "aarch_64"}) {
       String library = "META-INF/native/libnetty_transport_native_epoll_" + arch + ".so";
       assertNotNull(getClass().getClassLoader().getResource(library), library + " is on the class path");
+    }
+  }
+
+  /**
+   * A long poll is silent for as long as it waits, longer than the call timeout the other calls have: on the Vert.x
+   * transport it ends as SQS ends it (empty), not cut off as an idle connection and retried until its deadline.
+   */
+  @Test
+  void aLongPollLongerThanTheCallTimeoutEndsAsSqsEndsIt(@TempDir Path dir) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    AwsClients clients = AwsClients.create(vertx, SharedLocalAws.environment(),
+        TestConfigs.config(TestConfigs.isolated("longpoll", dir).put("CATALOG_AWS_CALL_TIMEOUT_MS", 1000)
+            .put("CATALOG_AWS_HTTP_CLIENT", "vertx")).aws());
+    try {
+      String queue = "longpoll-" + ProcessHandle.current().pid();
+      String url = clients.sqs().createQueue(b -> b.queueName(queue)).get(30, TimeUnit.SECONDS).queueUrl();
+      var received = clients.sqs().receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(3)
+              .overrideConfiguration(o -> o.apiCallTimeout(java.time.Duration.ofSeconds(4))))
+          .get(30, TimeUnit.SECONDS);
+      assertTrue(received.messages().isEmpty(), "an empty queue's long poll ends empty");
+    } finally {
+      clients.close();
+      vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
 
