@@ -27,13 +27,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The three async AWS clients of the service. By default ({@code CATALOG_AWS_HTTP_CLIENT=netty}) they run on the
- * SDK's Netty client with its own small event-loop group, never on the Vert.x event loops; on Linux that group uses
- * Netty's native epoll transport, as Vert.x does, elsewhere NIO. {@code vertx} puts their calls on Vert.x's HTTP
- * client on the calling verticle's event loop ({@link VertxSdkHttpClient}): no thread hand-offs, the least service CPU
- * per product in the bench; {@code crt} on the AWS Common Runtime's native HTTP client (it trusts the system's CA
- * store only). Everything else of the SDK (signing, retries, credentials, endpoints) is the same on all three.
- * Clients are thread-safe and shared by all verticles.
+ * The three async AWS clients of the service. By default ({@code CATALOG_AWS_HTTP_CLIENT=vertx}) their calls go
+ * through Vert.x's HTTP client on the calling verticle's event loop ({@link VertxSdkHttpClient}): no thread hand-offs,
+ * the least service CPU per product in the bench. {@code netty} runs them on the SDK's Netty client with its own small
+ * event-loop group (native epoll on Linux, as Vert.x, elsewhere NIO); {@code crt} on the AWS Common Runtime's native
+ * HTTP client (it trusts the system's CA store only). Everything else of the SDK (signing, retries, credentials,
+ * endpoints) is the same on all three. Clients are thread-safe and shared by all verticles.
  */
 public final class AwsClients implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);

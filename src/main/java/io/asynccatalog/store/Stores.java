@@ -73,7 +73,7 @@ public final class Stores implements AutoCloseable {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    return new Stores(new PostgresProductStore(pool, dependencies.store()),
+    return new Stores(new PostgresProductStore(pool, dependencies.store(), callTimeout),
         new PostgresIdempotencyKeys(pool, dependencies.store(), window), pool);
   }
 

@@ -67,10 +67,17 @@ public final class PostgresProductStore implements ProductStore {
 
   private final Pool pool;
   private final CircuitBreaker breaker;
+  private final java.time.Duration readTimeout;
 
-  public PostgresProductStore(Pool pool, CircuitBreaker breaker) {
+  /**
+   * {@code readTimeout}: the deadline of a read that has none of its own (a GET, a page, the gate's probe), so that a
+   * black-holed connection fails it in time, counted by the breaker, instead of holding it until the connection's
+   * silence is noticed.
+   */
+  public PostgresProductStore(Pool pool, CircuitBreaker breaker, java.time.Duration readTimeout) {
     this.pool = pool;
     this.breaker = breaker;
+    this.readTimeout = readTimeout;
   }
 
   @Override
@@ -203,7 +210,8 @@ public final class PostgresProductStore implements ProductStore {
 
   @Override
   public Future<Optional<StoredProduct>> get(String id) {
-    return breaker.execute(() -> pool.preparedQuery(GET).execute(Tuple.of(UUID.fromString(id)))
+    return breaker.execute(() -> within(Deadline.in(readTimeout),
+            pool.preparedQuery(GET).execute(Tuple.of(UUID.fromString(id))))
         .map(rows -> rows.size() == 0 ? Optional.<StoredProduct>empty()
             : Optional.of(read(rows.iterator().next()).shown())));
   }
@@ -227,7 +235,8 @@ public final class PostgresProductStore implements ProductStore {
   public Future<Page> page(int limit, String afterId) {
     Tuple page = afterId == null ? Tuple.of(limit + 1) : Tuple.of(UUID.fromString(afterId), limit + 1);
     String sql = afterId == null ? FIRST_PAGE : NEXT_PAGE;
-    Future<RowSet<Row>> rows = breaker.execute(() -> pool.preparedQuery(sql).execute(page));
+    Future<RowSet<Row>> rows = breaker.execute(() -> within(Deadline.in(readTimeout),
+        pool.preparedQuery(sql).execute(page)));
     return rows.map(set -> {
       List<StoredProduct> products = new ArrayList<>(limit);
       boolean more = false;

@@ -50,7 +50,7 @@ class PostgresContendedWritesTest {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(settings.connectOptions())
         .using(vertx).build();
     CircuitBreaker breaker = CircuitBreaker.create("contended", vertx, new CircuitBreakerOptions().setTimeout(-1));
-    PostgresProductStore store = new PostgresProductStore(pool, breaker);
+    PostgresProductStore store = new PostgresProductStore(pool, breaker, Duration.ofSeconds(10));
     try {
       List<String> ids = new ArrayList<>();
       List<Change> creates = new ArrayList<>();
