@@ -27,15 +27,13 @@ import java.util.Set;
  * The product table in DynamoDB. Each record is written on a condition: on the revision read, or on the item's
  * absence, so that a saver that merged writes into a product never overwrites what another saver wrote meanwhile
  * (BatchWriteItem takes no conditions); {@link FencedWrites} says in which calls. A failed condition is a conflict,
- * not a failure: the converger reads the item again and merges again. Reads of records are strongly consistent BatchGetItem calls of up to 100 keys;
- * keys DynamoDB leaves unprocessed (throttling) are asked again after a backoff until the deadline.
+ * not a failure: the converger reads the item again and merges again. Reads of records are strongly consistent
+ * BatchGetItem calls of up to 100 keys; keys DynamoDB leaves unprocessed (throttling) are asked again after a
+ * backoff until the deadline.
  */
 public final class DynamoDbProductStore implements ProductStore {
   /** BatchGetItem's own limit. */
   private static final int MAX_GET = 100;
-  private static final int UNPROCESSED_RETRIES = 4;
-  /** Less time than this left before the deadline: no call is started, its answer would come too late. */
-  private static final long MIN_CALL_MILLIS = 50;
 
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamoDb;
@@ -86,7 +84,7 @@ public final class DynamoDbProductStore implements ProductStore {
       return Future.succeededFuture();
     }
     List<List<Change>> rest = calls.subList(from, calls.size());
-    if (deadline.remaining().toMillis() < MIN_CALL_MILLIS) {
+    if (deadline.remaining().toMillis() < UnprocessedBackoff.MIN_CALL_MILLIS) {
       Failure late = Failure.ofDependency("DynamoDB: not written before the save's deadline");
       rest.forEach(call -> call.forEach(c -> failed.put(c.record().id(), late)));
       return Future.succeededFuture();
@@ -166,7 +164,8 @@ public final class DynamoDbProductStore implements ProductStore {
             return Future.succeededFuture(found);
           }
           long delay = UnprocessedBackoff.delayMillis(attempt);
-          if (attempt >= UNPROCESSED_RETRIES || deadline.remaining().toMillis() < delay + MIN_CALL_MILLIS) {
+          if (attempt >= UnprocessedBackoff.RETRIES
+              || deadline.remaining().toMillis() < delay + UnprocessedBackoff.MIN_CALL_MILLIS) {
             return Future.failedFuture(new Dependencies.Throttled(
                 "DynamoDB left " + left.keys().size() + " key(s) unprocessed"));
           }

@@ -31,8 +31,6 @@ import java.util.Map;
 final class PartiqlBatches implements FencedWrites {
   /** BatchExecuteStatement's own limit. */
   static final int MAX_STATEMENTS = 25;
-  private static final int UNSETTLED_RETRIES = 4;
-  private static final long MIN_CALL_MILLIS = 50;
 
   private final Vertx vertx;
   private final DynamoDbAsyncClient dynamoDb;
@@ -116,7 +114,8 @@ final class PartiqlBatches implements FencedWrites {
             return Future.succeededFuture(outcome);
           }
           long delay = UnprocessedBackoff.delayMillis(attempt);
-          if (attempt >= UNSETTLED_RETRIES || deadline.remaining().toMillis() < delay + MIN_CALL_MILLIS) {
+          if (attempt >= UnprocessedBackoff.RETRIES
+              || deadline.remaining().toMillis() < delay + UnprocessedBackoff.MIN_CALL_MILLIS) {
             Dependencies.Throttled throttled = new Dependencies.Throttled("DynamoDB answered " + lastCode + " to "
                 + again.size() + " statement(s)");
             again.forEach(change -> outcome.failed().put(change.record().id(), throttled));

@@ -11,6 +11,10 @@ import java.util.concurrent.ThreadLocalRandom;
 final class UnprocessedBackoff {
   static final long BASE_MILLIS = 50;
   static final long MAX_MILLIS = 20_000;
+  /** Retries of what was left unprocessed (or throttled statements) within one save, the deadline permitting. */
+  static final int RETRIES = 4;
+  /** Less time than this left before the deadline: no call is started, its answer would come too late. */
+  static final long MIN_CALL_MILLIS = 50;
 
   private UnprocessedBackoff() {}
 

@@ -53,7 +53,7 @@ final class ConditionExpression {
 
   private Condition or() {
     Condition left = and();
-    while (acceptKeyword("OR")) {
+    while (tokens.acceptKeyword("OR")) {
       Condition l = left;
       Condition r = and();
       left = item -> l.test(item) || r.test(item);
@@ -63,7 +63,7 @@ final class ConditionExpression {
 
   private Condition and() {
     Condition left = not();
-    while (acceptKeyword("AND")) {
+    while (tokens.acceptKeyword("AND")) {
       Condition l = left;
       Condition r = not();
       left = item -> l.test(item) && r.test(item);
@@ -72,7 +72,7 @@ final class ConditionExpression {
   }
 
   private Condition not() {
-    if (acceptKeyword("NOT")) {
+    if (tokens.acceptKeyword("NOT")) {
       Condition inner = not();
       return item -> !inner.test(item);
     }
@@ -80,26 +80,26 @@ final class ConditionExpression {
   }
 
   private Condition primary() {
-    if (accept("(")) {
+    if (tokens.accept("(")) {
       Condition inner = or();
-      expect(")");
+      tokens.expect(")");
       return inner;
     }
-    String token = next();
+    String token = tokens.next();
     String function = token.toLowerCase(Locale.ROOT);
     if (function.equals("attribute_exists") || function.equals("attribute_not_exists")) {
-      expect("(");
-      String name = attributeName(next(), names);
-      expect(")");
+      tokens.expect("(");
+      String name = attributeName(tokens.next(), names);
+      tokens.expect(")");
       boolean exists = function.equals("attribute_exists");
       return item -> (item != null && item.containsKey(name)) == exists;
     }
     if (function.equals("begins_with")) {
-      expect("(");
-      Operand path = operand(next());
-      expect(",");
-      Operand prefix = operand(next());
-      expect(")");
+      tokens.expect("(");
+      Operand path = operand(tokens.next());
+      tokens.expect(",");
+      Operand prefix = operand(tokens.next());
+      tokens.expect(")");
       return item -> {
         Object a = path.resolve(item);
         Object b = prefix.resolve(item);
@@ -108,8 +108,8 @@ final class ConditionExpression {
       };
     }
     Operand left = operand(token);
-    String comparator = next();
-    Operand right = operand(next());
+    String comparator = tokens.next();
+    Operand right = operand(tokens.next());
     return switch (comparator) {
       case "=" -> item -> AttributeValues.equal(left.resolve(item), right.resolve(item));
       case "<>" -> item -> !AttributeValues.equal(left.resolve(item), right.resolve(item));
@@ -142,24 +142,6 @@ final class ConditionExpression {
     }
     String name = attributeName(token, names);
     return item -> item == null ? null : item.getValue(name);
-  }
-
-  private String next() {
-    return tokens.next();
-  }
-
-  private boolean accept(String token) {
-    return tokens.accept(token);
-  }
-
-  private boolean acceptKeyword(String keyword) {
-    return tokens.acceptKeyword(keyword);
-  }
-
-  private void expect(String token) {
-    if (!accept(token)) {
-      throw invalid("expected '" + token + "'");
-    }
   }
 
   private static List<String> tokenize(String text) {

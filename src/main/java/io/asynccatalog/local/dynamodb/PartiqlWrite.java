@@ -72,17 +72,17 @@ sealed interface PartiqlWrite {
       expectKeyword("INTO");
       String table = identifier();
       expectKeyword("VALUE");
-      expect("{");
+      tokens.expect("{");
       JsonObject item = new JsonObject();
       do {
         String name = string();
-        expect(":");
+        tokens.expect(":");
         if (item.containsKey(name)) {
           throw new Invalid("Duplicate attribute name in VALUE: " + name);
         }
         item.put(name, value());
-      } while (accept(","));
-      expect("}");
+      } while (tokens.accept(","));
+      tokens.expect("}");
       return new Insert(table, item);
     }
 
@@ -91,13 +91,13 @@ sealed interface PartiqlWrite {
       Map<String, Object> set = new LinkedHashMap<>();
       List<String> remove = new ArrayList<>();
       while (true) {
-        if (acceptKeyword("SET")) {
+        if (tokens.acceptKeyword("SET")) {
           String name = identifier();
-          expect("=");
+          tokens.expect("=");
           if (set.put(name, value()) != null || remove.contains(name)) {
             throw new Invalid("Two document paths overlap: " + name);
           }
-        } else if (acceptKeyword("REMOVE")) {
+        } else if (tokens.acceptKeyword("REMOVE")) {
           String name = identifier();
           if (set.containsKey(name) || remove.contains(name)) {
             throw new Invalid("Two document paths overlap: " + name);
@@ -114,20 +114,20 @@ sealed interface PartiqlWrite {
       List<Predicate> where = new ArrayList<>();
       do {
         String name = identifier();
-        if (acceptKeyword("IS")) {
-          boolean not = acceptKeyword("NOT");
+        if (tokens.acceptKeyword("IS")) {
+          boolean not = tokens.acceptKeyword("NOT");
           expectKeyword("MISSING");
           where.add(new Predicate(name, null, !not));
         } else {
-          expect("=");
+          tokens.expect("=");
           where.add(new Predicate(name, value(), false));
         }
-      } while (acceptKeyword("AND"));
+      } while (tokens.acceptKeyword("AND"));
       return new Update(table, set, remove, where);
     }
 
     private Object value() {
-      String token = next();
+      String token = tokens.next();
       if (token.equals("?")) {
         if (parameter >= parameters.size()) {
           throw new Invalid("Number of parameters in request and statement don't match.");
@@ -153,7 +153,7 @@ sealed interface PartiqlWrite {
     }
 
     private String identifier() {
-      String token = next();
+      String token = tokens.next();
       if (token.startsWith("\"")) {
         return unquote(token, '"');
       }
@@ -167,7 +167,7 @@ sealed interface PartiqlWrite {
     }
 
     private String string() {
-      String token = next();
+      String token = tokens.next();
       if (!token.startsWith("'")) {
         throw new Invalid("Expected a quoted attribute name, found: " + token);
       }
@@ -175,7 +175,7 @@ sealed interface PartiqlWrite {
     }
 
     private String keyword() {
-      return next().toUpperCase(Locale.ROOT);
+      return tokens.next().toUpperCase(Locale.ROOT);
     }
 
     private void expectKeyword(String word) {
@@ -183,25 +183,6 @@ sealed interface PartiqlWrite {
       if (!token.equals(word)) {
         throw new Invalid("Expected " + word + ", found: " + token);
       }
-    }
-
-    private boolean acceptKeyword(String word) {
-      return tokens.acceptKeyword(word);
-    }
-
-    private void expect(String symbol) {
-      String token = next();
-      if (!token.equals(symbol)) {
-        throw new Invalid("Expected '" + symbol + "', found: " + token);
-      }
-    }
-
-    private boolean accept(String symbol) {
-      return tokens.accept(symbol);
-    }
-
-    private String next() {
-      return tokens.next();
     }
 
     private static String unquote(String token, char quote) {

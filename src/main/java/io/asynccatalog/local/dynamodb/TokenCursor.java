@@ -45,6 +45,14 @@ final class TokenCursor {
     return false;
   }
 
+  /** The next token must be exactly {@code token}. */
+  void expect(String token) {
+    String next = next();
+    if (!next.equals(token)) {
+      throw invalid.apply("expected '" + token + "', found '" + next + "'");
+    }
+  }
+
   /** Nothing may follow: a token left over is an error. */
   void expectEnd() {
     if (at != tokens.size()) {
