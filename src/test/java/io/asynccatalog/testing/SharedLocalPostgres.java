@@ -3,7 +3,6 @@ package io.asynccatalog.testing;
 import io.asynccatalog.local.LocalPostgresFactory;
 import io.asynccatalog.store.postgres.LocalPostgres;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,8 +11,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real PostgreSQL for the whole test JVM, started on first use and stopped at exit. Tests isolate themselves
- * with a database of their own in it, as they do with their own queue, table and bucket on the shared AWS servers.
+ * One real PostgreSQL for the whole test JVM, started on first use, stopped at exit and its files removed. Tests
+ * isolate themselves with a database of their own in it, as they do with their own queue, table and bucket on the
+ * shared AWS servers.
  */
 public final class SharedLocalPostgres {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -24,9 +24,12 @@ public final class SharedLocalPostgres {
   public static synchronized int port() {
     if (server == null) {
       try {
-        Path dir = Files.createTempDirectory("catalog-shared-postgres");
+        Path dir = ScratchDirs.create("catalog-shared-postgres", () -> {
+          if (server != null) {
+            server.close();
+          }
+        }, "shared-postgres-stop");
         server = new LocalPostgresFactory().start(dir, 0);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shared-postgres-stop"));
       } catch (Exception e) {
         throw new IllegalStateException("could not start the local PostgreSQL", e);
       }
