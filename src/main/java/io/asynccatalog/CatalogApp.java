@@ -195,7 +195,8 @@ public final class CatalogApp implements AutoCloseable {
     if (stores.pool() != null) {
       deploy(() -> new ExpiredKeysSweeper(stores.pool(), Duration.ofMinutes(1)), 1, ThreadingModel.EVENT_LOOP);
     }
-    ReportBucket reports = new ReportBucket(clients.s3(), dependencies.s3(), resources.bucketName());
+    ReportBucket reports = new ReportBucket(clients.s3(), clients.signedPutObject(resources.bucketName()),
+        dependencies.s3(), resources.bucketName());
 
     Converger converger = new Converger(store, config.resources().tombstoneTtl(),
         worker.batchedReports() ? (location, deadline) -> reports.exists(location.key(),

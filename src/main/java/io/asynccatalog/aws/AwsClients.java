@@ -16,13 +16,22 @@ import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.net.ssl.TrustManagerFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -35,6 +44,7 @@ import java.util.function.Supplier;
  * endpoints) is the same on all three. Clients are thread-safe and shared by all verticles.
  */
 public final class AwsClients implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   /**
    * SQS's longest receive wait: a long poll's connection is silent that long. The Vert.x transport's idle timeout
@@ -48,14 +58,23 @@ public final class AwsClients implements AutoCloseable {
   private final SqsAsyncClient sqs;
   private final DynamoDbAsyncClient dynamoDb;
   private final S3AsyncClient s3;
+  private final Vertx vertx;
+  private final AwsEnvironment env;
+  private final AwsClientConfig config;
+  private final TrustOptions trust;
 
-  private AwsClients(SdkEventLoopGroup eventLoops, List<SdkAsyncHttpClient> httpClients, SqsAsyncClient sqs,
+  private AwsClients(Vertx vertx, AwsEnvironment env, AwsClientConfig config, TrustOptions trust,
+                     SdkEventLoopGroup eventLoops, List<SdkAsyncHttpClient> httpClients, SqsAsyncClient sqs,
                      DynamoDbAsyncClient dynamoDb, S3AsyncClient s3) {
     this.eventLoops = eventLoops;
     this.httpClients = httpClients;
     this.sqs = sqs;
     this.dynamoDb = dynamoDb;
     this.s3 = s3;
+    this.vertx = vertx;
+    this.env = env;
+    this.config = config;
+    this.trust = trust;
   }
 
   public static AwsClients create(Vertx vertx, AwsEnvironment env, AwsClientConfig config) {
@@ -75,8 +94,7 @@ public final class AwsClients implements AutoCloseable {
     }
     Supplier<SdkAsyncHttpClient> http = () -> {
       SdkAsyncHttpClient client = switch (config.httpClient()) {
-        case "vertx" -> new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT,
-            config.callTimeout().plus(LONGEST_POLL), trust == null ? null : TrustOptions.wrap(trust));
+        case "vertx" -> vertxClient(vertx, config, trust == null ? null : TrustOptions.wrap(trust));
         case "crt" -> AwsCrtAsyncHttpClient.builder() // its own native event loop, TLS and connection pool
             .maxConcurrency(config.maxConnections())
             .connectionTimeout(CONNECT_TIMEOUT)
@@ -97,7 +115,46 @@ public final class AwsClients implements AutoCloseable {
         .applyMutation(b -> env.s3Endpoint().ifPresent(b::endpointOverride))
         .forcePathStyle(env.pathStyleS3())
         .build();
-    return new AwsClients(eventLoops, created, sqs, dynamoDb, s3);
+    return new AwsClients(vertx, env, config, trust == null ? null : TrustOptions.wrap(trust), eventLoops, created,
+        sqs, dynamoDb, s3);
+  }
+
+  private static VertxSdkHttpClient vertxClient(Vertx vertx, AwsClientConfig config, TrustOptions trust) {
+    return new VertxSdkHttpClient(vertx, config.maxConnections(), CONNECT_TIMEOUT,
+        config.callTimeout().plus(LONGEST_POLL), trust);
+  }
+
+  /**
+   * S3's {@code PutObject} as a request of our own ({@code CATALOG_AWS_CALLS=direct}), signed and retried as the S3
+   * client would; empty when the SDK's path is configured, or when the bucket's endpoint wants another signature than
+   * SigV4. It shares the S3 client's connections on the Vert.x transport, has its own Vert.x client otherwise.
+   */
+  public synchronized Optional<SignedPutObject> signedPutObject(String bucket) {
+    if (!config.directCalls()) {
+      return Optional.empty();
+    }
+    S3ServiceClientConfiguration s3Config = s3.serviceClientConfiguration();
+    S3EndpointProvider endpoints = s3Config.endpointProvider().filter(S3EndpointProvider.class::isInstance)
+        .map(S3EndpointProvider.class::cast).orElseGet(S3EndpointProvider::defaultProvider);
+    Optional<SignedPutObject.Resolved> resolved = SignedPutObject.resolve(endpoints, env.region(), bucket,
+        s3Config.endpointOverride(), env.pathStyleS3());
+    if (resolved.isEmpty()) {
+      LOG.warn("bucket {}: its endpoint is not signed with SigV4; its reports are written through the SDK", bucket);
+      return Optional.empty();
+    }
+    VertxSdkHttpClient transport = httpClients.get(2) instanceof VertxSdkHttpClient s3Transport ? s3Transport
+        : direct();
+    RetryStrategy retries = s3Config.overrideConfiguration().retryStrategy()
+        .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
+    SignedRequests requests = new SignedRequests(vertx, transport, env.credentials(), retries,
+        resolved.get().scope(), Clock.systemUTC());
+    return Optional.of(new SignedPutObject(requests, resolved.get().bucketUrl()));
+  }
+
+  private VertxSdkHttpClient direct() {
+    VertxSdkHttpClient client = vertxClient(vertx, config, trust);
+    httpClients.add(client);
+    return client;
   }
 
   /**

@@ -96,6 +96,34 @@ public final class VertxSdkHttpClient implements SdkAsyncHttpClient {
     return done;
   }
 
+  /** An answer read whole: the direct calls' view of a response ({@link SignedRequests}). */
+  public record Exchange(int status, MultiMap headers, Buffer body) {}
+
+  /**
+   * Sends a request written and signed by us ({@link SignedRequests}) on the same connections as the SDK's calls,
+   * on the calling event loop's own client (off an event loop: on ours). The returned future completes on the
+   * caller's context. Failing {@code abandon} (a deadline that passed) resets the request and its connection.
+   */
+  public Future<Exchange> exchange(SdkHttpRequest request, Buffer body, Future<Void> abandon) {
+    Context context = Vertx.currentContext();
+    if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+      return exchange(perEventLoop.computeIfAbsent(Thread.currentThread(), thread -> build()), request, body, abandon);
+    }
+    Promise<Exchange> answer = context == null ? Promise.promise() : ((io.vertx.core.internal.ContextInternal) context)
+        .promise();
+    outside.runOnContext(v -> exchange(shared, request, body, abandon).onComplete(answer));
+    return answer.future();
+  }
+
+  private Future<Exchange> exchange(HttpClient client, SdkHttpRequest request, Buffer body, Future<Void> abandon) {
+    return client.request(options(request)).compose(sent -> {
+      abandon.onFailure(error -> sent.reset(0, error));
+      return (body.length() == 0 ? sent.send() : sent.send(body))
+          .compose(response -> response.body().map(bytes -> new Exchange(response.statusCode(), response.headers(),
+              bytes)));
+    });
+  }
+
   private void send(AsyncExecuteRequest execution, HttpClient client, CompletableFuture<Void> done) {
     SdkAsyncHttpResponseHandler handler = execution.responseHandler();
     RequestOptions options = options(execution.request());

@@ -134,6 +134,7 @@ public record CatalogConfig(
         r.integer("CATALOG_AWS_MAX_CONNECTIONS", 1, 10_000),
         r.integer("CATALOG_AWS_EVENT_LOOP_THREADS", 0, 64),
         r.oneOf("CATALOG_AWS_HTTP_CLIENT", Set.of("netty", "vertx", "crt")),
+        r.oneOf("CATALOG_AWS_CALLS", Set.of("sdk", "direct")).equals("direct"),
         r.integer("CATALOG_BREAKER_MAX_FAILURES", 1, 1000),
         Duration.ofMillis(r.integer("CATALOG_BREAKER_RESET_MS", 100, 600_000)));
     LocalPorts localPorts = new LocalPorts(
@@ -275,12 +276,14 @@ public record CatalogConfig(
   }
 
   /** AWS SDK client tuning, and the circuit breaker in front of each service. */
+  /**
+   * @param httpClient  the SDK's transport: Vert.x's HTTP client on the caller's event loop ({@code vertx}), the SDK's
+   *                    Netty client on its own event loops ({@code netty}), or the AWS Common Runtime's ({@code crt})
+   * @param directCalls the hot calls of fixed shape as requests of our own, signed with the SDK's signer
+   *                    ({@code CATALOG_AWS_CALLS=direct}), or all through the SDK's pipeline ({@code sdk})
+   */
   public record AwsClientConfig(Duration callTimeout, int maxConnections, int eventLoopThreads, String httpClient,
-                                int breakerMaxFailures, Duration breakerReset) {
-    /**
-     * The SDK's Netty client on its own event loops (default), Vert.x's HTTP client on the caller's ({@code vertx}),
-     * or the AWS Common Runtime's native client ({@code crt}).
-     */
+                                boolean directCalls, int breakerMaxFailures, Duration breakerReset) {
     public boolean vertxHttpClient() {
       return "vertx".equals(httpClient);
     }

@@ -2,6 +2,7 @@ package io.asynccatalog.store;
 
 import io.asynccatalog.aws.AwsFutures;
 import io.asynccatalog.aws.Dependencies;
+import io.asynccatalog.aws.SignedPutObject;
 import io.asynccatalog.domain.ReportLocation;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
@@ -18,14 +19,24 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.zip.CRC32;
 
-/** The report bucket: one object per key, written whole; rewriting a key with the same bytes is harmless. */
+/**
+ * The report bucket: one object per key, written whole; rewriting a key with the same bytes is harmless. Objects
+ * are written by the S3 client, or by {@link SignedPutObject} where it is configured (the same request and
+ * signature without the SDK's per-call pipeline); everything else goes through the S3 client.
+ */
 public final class ReportBucket {
   private final S3AsyncClient s3;
+  private final Optional<SignedPutObject> signedPuts;
   private final CircuitBreaker breaker;
   private final String bucket;
 
   public ReportBucket(S3AsyncClient s3, CircuitBreaker breaker, String bucket) {
+    this(s3, Optional.empty(), breaker, bucket);
+  }
+
+  public ReportBucket(S3AsyncClient s3, Optional<SignedPutObject> signedPuts, CircuitBreaker breaker, String bucket) {
     this.s3 = s3;
+    this.signedPuts = signedPuts;
     this.breaker = breaker;
     this.bucket = bucket;
   }
@@ -37,13 +48,17 @@ public final class ReportBucket {
    */
   public Future<Void> put(String key, byte[] content, String contentType, Duration timeout) {
     String crc32 = crc32(content);
+    if (signedPuts.isPresent()) {
+      return breaker.execute(() -> signedPuts.get().put(key, content, contentType, crc32, timeout));
+    }
     return breaker.execute(() -> AwsFutures.bridge(s3.putObject(b -> b.bucket(bucket).key(key)
             .contentType(contentType).checksumCRC32(crc32).overrideConfiguration(o -> o.apiCallTimeout(timeout)),
             AsyncRequestBody.fromBytes(content))))
         .mapEmpty();
   }
 
-  static String crc32(byte[] content) {
+  /** The base64 CRC32 of the bytes, as S3 takes it in x-amz-checksum-crc32. */
+  public static String crc32(byte[] content) {
     CRC32 crc = new CRC32();
     crc.update(content);
     return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
