@@ -450,11 +450,13 @@ run_e2e packed single
 run_e2e packed-batched single CATALOG_REPORT_MODE=batched
 run_e2e bulk bulk
 run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
-# the SDK's HTTP transports side by side on the three paths of the price-per-call targets
-for transport in vertx crt; do
-  run_e2e "packed-$transport" single "CATALOG_AWS_HTTP_CLIENT=$transport"
-  run_e2e "packed-batched-$transport" single CATALOG_REPORT_MODE=batched "CATALOG_AWS_HTTP_CLIENT=$transport"
-  run_e2e "bulk-batched-$transport" bulk CATALOG_REPORT_MODE=batched "CATALOG_AWS_HTTP_CLIENT=$transport"
+# the SDK's other HTTP transports (the default is vertx), and the direct calls, side by side on the three paths of
+# the price-per-call targets
+for variant in netty:CATALOG_AWS_HTTP_CLIENT=netty crt:CATALOG_AWS_HTTP_CLIENT=crt direct:CATALOG_AWS_CALLS=direct \
+    sdk:CATALOG_AWS_CALLS=sdk; do
+  run_e2e "packed-${variant%%:*}" single "${variant#*:}"
+  run_e2e "packed-batched-${variant%%:*}" single CATALOG_REPORT_MODE=batched "${variant#*:}"
+  run_e2e "bulk-batched-${variant%%:*}" bulk CATALOG_REPORT_MODE=batched "${variant#*:}"
 done
 # BENCH_BASELINE_JAR: another build's AWS jar (e.g. the release before versions), its bulk creates measured in this run
 # (BENCH_BASELINE_SETTINGS="CATALOG_AWS_HTTP_CLIENT=vertx": with settings of its own)
@@ -553,9 +555,15 @@ declare -A LABEL=([per-product]="per-product reports, one product per message (b
   [postgres-bulk-upserts]="PostgreSQL: bulk upserts by sku, $BULK_SIZE per request, batched reports"
   [postgres-patches]="PostgreSQL: single merge patches by sku, batched reports"
   [bulk-batched-baseline]="bulk of $BULK_SIZE, batched reports: the baseline jar"
-  [packed-vertx]="single POSTs, packed, per-product reports, vertx transport"
-  [packed-batched-vertx]="single POSTs, packed, batched reports, vertx transport"
-  [bulk-batched-vertx]="bulk of $BULK_SIZE, packed, batched reports, vertx transport"
+  [packed-netty]="single POSTs, packed, per-product reports, netty transport"
+  [packed-batched-netty]="single POSTs, packed, batched reports, netty transport"
+  [bulk-batched-netty]="bulk of $BULK_SIZE, packed, batched reports, netty transport"
+  [packed-direct]="single POSTs, packed, per-product reports, direct calls"
+  [packed-batched-direct]="single POSTs, packed, batched reports, direct calls"
+  [bulk-batched-direct]="bulk of $BULK_SIZE, packed, batched reports, direct calls"
+  [packed-sdk]="single POSTs, packed, per-product reports, every call through the SDK"
+  [packed-batched-sdk]="single POSTs, packed, batched reports, every call through the SDK"
+  [bulk-batched-sdk]="bulk of $BULK_SIZE, packed, batched reports, every call through the SDK"
   [packed-crt]="single POSTs, packed, per-product reports, crt transport"
   [packed-batched-crt]="single POSTs, packed, batched reports, crt transport"
   [bulk-batched-crt]="bulk of $BULK_SIZE, packed, batched reports, crt transport"
@@ -569,7 +577,9 @@ declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pi
   [bulk-batched]=$pipeline_packed_batched_per_s [postgres-packed]=- [postgres-packed-batched]=- [postgres-bulk]=-
   [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-
   [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=- [bulk-batched-put-item]=- [bulk-upserts-put-item]=-
-  [packed-vertx]=- [packed-batched-vertx]=- [bulk-batched-vertx]=- [packed-crt]=- [packed-batched-crt]=-
+  [packed-netty]=- [packed-batched-netty]=- [bulk-batched-netty]=- [packed-crt]=- [packed-batched-crt]=-
+  [packed-direct]=- [packed-batched-direct]=- [bulk-batched-direct]=- [packed-sdk]=- [packed-batched-sdk]=-
+  [bulk-batched-sdk]=-
   [bulk-batched-crt]=-)
 declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
   [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
@@ -639,13 +649,13 @@ E2E_TABLE_D=$(writes_table)
 # the transports against the targets of service CPU per product (single POSTs per-product reports 200 µs, single
 # POSTs batched reports 60 µs, bulk of 100 batched reports 30 µs and RSS 384 MB)
 transports_table() {
-  echo "| path (target) | netty (default): products/s, CPU, RSS | vertx | crt |"
-  echo "|---|---|---|---|"
+  echo "| path (target) | defaults: products/s, CPU, RSS | every call through the SDK | netty transport | crt transport | direct calls |"
+  echo "|---|---|---|---|---|---|"
   local path target cells t m
   for path in packed:200 packed-batched:60 bulk-batched:30; do
     target=${path#*:}; path=${path%%:*}
     cells=""
-    for t in "" -vertx -crt; do
+    for t in "" -sdk -netty -crt -direct; do
       m=$path$t
       if [ -n "${E2E_RATE[$m]:-}" ]; then
         cells="$cells | ${E2E_RATE[$m]}/s, **${E2E_CPU[$m]} µs** ($(ratio "${E2E_CPU[$m]}" "$target")× the target), ${E2E_RSS[$m]} MB"

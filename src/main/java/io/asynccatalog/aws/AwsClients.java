@@ -16,6 +16,8 @@ import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbServiceClientConfiguration;
+import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -62,6 +64,8 @@ public final class AwsClients implements AutoCloseable {
   private final AwsEnvironment env;
   private final AwsClientConfig config;
   private final TrustOptions trust;
+  private boolean directPuts;
+  private boolean directStatements;
 
   private AwsClients(Vertx vertx, AwsEnvironment env, AwsClientConfig config, TrustOptions trust,
                      SdkEventLoopGroup eventLoops, List<SdkAsyncHttpClient> httpClients, SqsAsyncClient sqs,
@@ -148,7 +152,34 @@ public final class AwsClients implements AutoCloseable {
         .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
     SignedRequests requests = new SignedRequests(vertx, transport, env.credentials(), retries,
         resolved.get().scope(), Clock.systemUTC());
+    directPuts = true;
     return Optional.of(new SignedPutObject(requests, resolved.get().bucketUrl()));
+  }
+
+  /**
+   * DynamoDB's {@code BatchExecuteStatement}: as a request of our own with {@code CATALOG_AWS_CALLS=direct} (signed
+   * and retried as the DynamoDB client would), else through that client.
+   */
+  public synchronized BatchStatements batchStatements() {
+    if (!config.directCalls()) {
+      return BatchStatements.sdk(dynamoDb);
+    }
+    DynamoDbServiceClientConfiguration ddbConfig = dynamoDb.serviceClientConfiguration();
+    DynamoDbEndpointProvider endpoints = ddbConfig.endpointProvider()
+        .filter(DynamoDbEndpointProvider.class::isInstance).map(DynamoDbEndpointProvider.class::cast)
+        .orElseGet(DynamoDbEndpointProvider::defaultProvider);
+    Optional<SignedBatchExecuteStatement.Resolved> resolved = SignedBatchExecuteStatement.resolve(endpoints,
+        env.region(), ddbConfig.endpointOverride());
+    if (resolved.isEmpty()) {
+      LOG.warn("DynamoDB's endpoint is not signed with SigV4 here; its writes go through the SDK");
+      return BatchStatements.sdk(dynamoDb);
+    }
+    VertxSdkHttpClient transport = httpClients.get(1) instanceof VertxSdkHttpClient own ? own : direct();
+    RetryStrategy retries = ddbConfig.overrideConfiguration().retryStrategy()
+        .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
+    directStatements = true;
+    return new SignedBatchExecuteStatement(new SignedRequests(vertx, transport, env.credentials(), retries,
+        resolved.get().scope(), Clock.systemUTC()), resolved.get().endpoint());
   }
 
   private VertxSdkHttpClient direct() {
@@ -218,10 +249,21 @@ public final class AwsClients implements AutoCloseable {
     return eventLoops == null ? null : eventLoops.eventLoopGroup();
   }
 
-  /** How the SDK's calls travel: "epoll" or "NIO" on its own event loops, or "Vert.x" on Vert.x's HTTP client. */
-  public String transport() {
-    return eventLoops != null ? (Epoll.isAvailable() ? "epoll" : "NIO") : httpClients.isEmpty()
+  /**
+   * How the SDK's calls travel: "epoll" or "NIO" on its own event loops, "Vert.x" on Vert.x's HTTP client, or "CRT";
+   * and which calls are requests of our own.
+   */
+  public synchronized String transport() {
+    String transport = eventLoops != null ? (Epoll.isAvailable() ? "epoll" : "NIO") : httpClients.isEmpty()
         || httpClients.get(0) instanceof VertxSdkHttpClient ? "Vert.x" : "CRT";
+    List<String> direct = new ArrayList<>();
+    if (directPuts) {
+      direct.add("S3 PutObject");
+    }
+    if (directStatements) {
+      direct.add("DynamoDB BatchExecuteStatement");
+    }
+    return direct.isEmpty() ? transport : transport + "; direct: " + String.join(", ", direct);
   }
 
   @Override

@@ -29,7 +29,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Calls whose request bytes we write ourselves, for the few hot call kinds of fixed shape, signed with the SDK's own
@@ -44,6 +43,16 @@ import java.util.function.Function;
 public final class SignedRequests {
   /** What signs a service's requests: its signing name and region, and its SigV4 flavour. */
   public record Scope(String signingName, String region, boolean s3) {}
+
+  /** How a call's answers read: an error answer as the service's exception, and what spoils a 2xx answer. */
+  public interface Answers {
+    AwsServiceException error(Exchange answer);
+
+    /** A 2xx answer that must not be taken (a checksum that does not match), retried as the SDK retries it. */
+    default Throwable spoiled(Exchange answer) {
+      return null;
+    }
+  }
 
   private final Vertx vertx;
   private final VertxSdkHttpClient transport;
@@ -69,8 +78,7 @@ public final class SignedRequests {
    * gives up, or {@code timeout} passes ({@link ApiCallTimeoutException}, as the SDK's call timeout). A 2xx answer
    * succeeds; any other is turned into an exception by {@code errors}.
    */
-  public Future<Exchange> send(SdkHttpRequest request, Buffer body, Duration timeout,
-                               Function<Exchange, AwsServiceException> errors) {
+  public Future<Exchange> send(SdkHttpRequest request, Buffer body, Duration timeout, Answers errors) {
     Promise<Void> deadline = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()),
         id -> deadline.tryFail(ApiCallTimeoutException.create(timeout.toMillis())));
@@ -82,7 +90,7 @@ public final class SignedRequests {
   }
 
   private void attempt(SdkHttpRequest request, Buffer body, int attempt, String invocationId, RetryToken token,
-                       Function<Exchange, AwsServiceException> errors, Promise<Void> deadline,
+                       Answers errors, Promise<Void> deadline,
                        Promise<Exchange> answer) {
     if (deadline.future().isComplete()) {
       return;
@@ -94,14 +102,20 @@ public final class SignedRequests {
         .map(identity -> sign(headed.build(), body, identity, clock.instant().plusMillis(skewMillis)))
         .compose(signed -> transport.exchange(signed, body, deadline.future()))
         .transform(sent -> {
-          if (sent.succeeded() && sent.result().status() / 100 == 2) {
-            retries.recordSuccess(RecordSuccessRequest.create(token));
-            answer.tryComplete(sent.result());
-            return Future.succeededFuture();
-          }
-          Throwable failure = sent.succeeded() ? errors.apply(sent.result()) : transportFailure(sent.cause());
-          if (sent.succeeded()) {
-            learnSkew((AwsServiceException) failure, sent.result());
+          Throwable failure;
+          if (sent.failed()) {
+            failure = transportFailure(sent.cause());
+          } else if (sent.result().status() / 100 != 2) {
+            AwsServiceException error = errors.error(sent.result());
+            learnSkew(error, sent.result());
+            failure = error;
+          } else {
+            failure = errors.spoiled(sent.result());
+            if (failure == null) {
+              retries.recordSuccess(RecordSuccessRequest.create(token));
+              answer.tryComplete(sent.result());
+              return Future.succeededFuture();
+            }
           }
           retryOrFail(request, body, attempt, invocationId, token, errors, deadline, answer, failure);
           return Future.succeededFuture();
@@ -109,7 +123,7 @@ public final class SignedRequests {
   }
 
   private void retryOrFail(SdkHttpRequest request, Buffer body, int attempt, String invocationId, RetryToken token,
-                           Function<Exchange, AwsServiceException> errors, Promise<Void> deadline,
+                           Answers errors, Promise<Void> deadline,
                            Promise<Exchange> answer, Throwable failure) {
     if (deadline.future().isComplete()) {
       return;

@@ -1,6 +1,7 @@
 package io.asynccatalog.store;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.aws.BatchStatements;
 import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Deadline;
 import io.asynccatalog.domain.Failure;
@@ -45,13 +46,19 @@ public final class DynamoDbProductStore implements ProductStore {
   /** {@code writeMode}: {@code batch-statements} (PartiQL, 25 a call) or {@code put-item} (a call per record). */
   public DynamoDbProductStore(Vertx vertx, DynamoDbAsyncClient dynamoDb, CircuitBreaker breaker, String tableName,
                               Duration callTimeout, String writeMode) {
+    this(vertx, dynamoDb, BatchStatements.sdk(dynamoDb), breaker, tableName, callTimeout, writeMode);
+  }
+
+  /** {@code statementCalls}: how the PartiQL batches reach DynamoDB (through the SDK's client or directly). */
+  public DynamoDbProductStore(Vertx vertx, DynamoDbAsyncClient dynamoDb, BatchStatements statementCalls,
+                              CircuitBreaker breaker, String tableName, Duration callTimeout, String writeMode) {
     this.vertx = vertx;
     this.callTimeout = callTimeout;
     this.dynamoDb = dynamoDb;
     this.breaker = breaker;
     this.tableName = tableName;
     this.writes = FencedWrites.named(writeMode, new ConditionalPuts(dynamoDb, breaker, tableName, callTimeout),
-        new PartiqlBatches(vertx, dynamoDb, breaker, tableName, callTimeout));
+        new PartiqlBatches(vertx, statementCalls, breaker, tableName, callTimeout));
   }
 
   @Override

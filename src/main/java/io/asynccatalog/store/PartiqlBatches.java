@@ -1,13 +1,12 @@
 package io.asynccatalog.store;
 
-import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.aws.BatchStatements;
 import io.asynccatalog.aws.Dependencies;
 import io.asynccatalog.bus.Deadline;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementError;
 import software.amazon.awssdk.services.dynamodb.model.BatchStatementRequest;
@@ -33,15 +32,15 @@ final class PartiqlBatches implements FencedWrites {
   static final int MAX_STATEMENTS = 25;
 
   private final Vertx vertx;
-  private final DynamoDbAsyncClient dynamoDb;
+  private final BatchStatements statementCalls;
   private final CircuitBreaker breaker;
   private final String quotedTable;
   private final Duration callTimeout;
 
-  PartiqlBatches(Vertx vertx, DynamoDbAsyncClient dynamoDb, CircuitBreaker breaker, String tableName,
+  PartiqlBatches(Vertx vertx, BatchStatements statementCalls, CircuitBreaker breaker, String tableName,
                  Duration callTimeout) {
     this.vertx = vertx;
-    this.dynamoDb = dynamoDb;
+    this.statementCalls = statementCalls;
     this.breaker = breaker;
     this.quotedTable = quoted(tableName);
     this.callTimeout = callTimeout;
@@ -81,8 +80,7 @@ final class PartiqlBatches implements FencedWrites {
 
   private Future<Outcome> send(List<ProductStore.Change> changes, List<BatchStatementRequest> statements,
                                int attempt, Outcome outcome, Deadline deadline) {
-    return breaker.execute(() -> AwsFutures.bridge(dynamoDb.batchExecuteStatement(b -> b.statements(statements)
-            .overrideConfiguration(o -> o.apiCallTimeout(deadline.callTimeout(callTimeout))))))
+    return breaker.execute(() -> statementCalls.execute(statements, deadline.callTimeout(callTimeout)))
         .compose(response -> {
           List<BatchStatementResponse> answers = response.responses();
           if (answers.size() != statements.size()) {

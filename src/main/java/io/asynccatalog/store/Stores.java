@@ -40,8 +40,8 @@ public final class Stores implements AutoCloseable {
   /** The DynamoDB tables; {@code writeMode} as {@code CATALOG_DYNAMODB_WRITES}. */
   public static Stores dynamoDb(Vertx vertx, AwsClients clients, Dependencies dependencies, String table,
                                 String keysTable, Duration window, Duration callTimeout, String writeMode) {
-    return new Stores(new DynamoDbProductStore(vertx, clients.dynamoDb(), dependencies.store(), table,
-        callTimeout, writeMode),
+    return new Stores(new DynamoDbProductStore(vertx, clients.dynamoDb(), clients.batchStatements(),
+        dependencies.store(), table, callTimeout, writeMode),
         new DynamoDbIdempotencyKeys(clients.dynamoDb(), dependencies.store(), keysTable, window), null);
   }
 
