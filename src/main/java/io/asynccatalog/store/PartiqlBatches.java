@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The version fence as PartiQL statements, 25 in one BatchExecuteStatement call, each with its own condition and
@@ -30,12 +31,16 @@ import java.util.Map;
 final class PartiqlBatches implements FencedWrites {
   /** BatchExecuteStatement's own limit. */
   static final int MAX_STATEMENTS = 25;
+  private static final int INSERT = 0;
+  private static final int UPDATE = 1;
+  private static final int LEGACY = 2;
 
   private final Vertx vertx;
   private final BatchStatements statementCalls;
   private final CircuitBreaker breaker;
   private final String quotedTable;
   private final Duration callTimeout;
+  private final Map<Long, String> texts = new ConcurrentHashMap<>(); // by kind and attributes present
 
   PartiqlBatches(Vertx vertx, BatchStatements statementCalls, CircuitBreaker breaker, String tableName,
                  Duration callTimeout) {
@@ -135,43 +140,70 @@ final class PartiqlBatches implements FencedWrites {
   }
 
   private BatchStatementRequest statement(ProductStore.Change change) {
-    Map<String, AttributeValue> item = ProductItems.toItem(change.record());
-    List<AttributeValue> parameters = new ArrayList<>(item.size() + 2);
-    StringBuilder text = new StringBuilder(400);
-    if (change.expectedRev() == ProductRecord.ABSENT) {
-      text.append("INSERT INTO ").append(quotedTable).append(" VALUE {");
-      for (String name : ProductItems.ATTRIBUTES) {
-        AttributeValue value = item.get(name);
+    AttributeValue[] values = ProductItems.values(change.record());
+    int kind = change.expectedRev() == ProductRecord.ABSENT ? INSERT : change.expectedRev() == 0 ? LEGACY : UPDATE;
+    int present = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        present |= 1 << i;
+      }
+    }
+    List<AttributeValue> parameters = new ArrayList<>(values.length + 1);
+    if (kind == INSERT) {
+      for (AttributeValue value : values) {
         if (value != null) {
-          text.append(parameters.isEmpty() ? "'" : ", '").append(name).append("': ?");
           parameters.add(value);
         }
       }
-      text.append('}');
     } else {
-      text.append("UPDATE ").append(quotedTable);
-      for (String name : ProductItems.ATTRIBUTES.subList(1, ProductItems.ATTRIBUTES.size())) {
-        AttributeValue value = item.get(name);
-        if (value != null) {
-          text.append(" SET ").append(quoted(name)).append(" = ?");
-          parameters.add(value);
+      for (int i = 1; i < values.length; i++) {
+        if (values[i] != null) {
+          parameters.add(values[i]);
         }
       }
-      for (String name : ProductItems.ATTRIBUTES) {
-        if (!item.containsKey(name)) {
-          text.append(" REMOVE ").append(quoted(name));
-        }
-      }
-      text.append(" WHERE ").append(quoted(ProductItems.ID)).append(" = ?");
-      parameters.add(item.get(ProductItems.ID));
-      if (change.expectedRev() == 0) {
-        text.append(" AND ").append(quoted(ProductItems.REV)).append(" IS MISSING"); // stored before versions
-      } else {
-        text.append(" AND ").append(quoted(ProductItems.REV)).append(" = ?");
+      parameters.add(values[0]);
+      if (kind == UPDATE) {
         parameters.add(AttributeValue.fromN(Long.toString(change.expectedRev())));
       }
     }
-    return BatchStatementRequest.builder().statement(text.toString()).parameters(parameters).build();
+    String text = texts.computeIfAbsent(((long) kind << 32) | present, shape -> text(kind, (int) (long) shape));
+    return BatchStatementRequest.builder().statement(text).parameters(parameters).build();
+  }
+
+  /**
+   * The statement's text for records holding the attributes of {@code present} (bits in ATTRIBUTES order): the same
+   * few shapes recur, so each is written once. Parameters follow in ATTRIBUTES order, then (for an UPDATE) the key
+   * and the expected revision.
+   */
+  private String text(int kind, int present) {
+    List<String> names = ProductItems.ATTRIBUTES;
+    StringBuilder text = new StringBuilder(400);
+    if (kind == INSERT) {
+      text.append("INSERT INTO ").append(quotedTable).append(" VALUE {");
+      boolean first = true;
+      for (int i = 0; i < names.size(); i++) {
+        if ((present & (1 << i)) != 0) {
+          text.append(first ? "'" : ", '").append(names.get(i)).append("': ?");
+          first = false;
+        }
+      }
+      return text.append('}').toString();
+    }
+    text.append("UPDATE ").append(quotedTable);
+    for (int i = 1; i < names.size(); i++) {
+      if ((present & (1 << i)) != 0) {
+        text.append(" SET ").append(quoted(names.get(i))).append(" = ?");
+      }
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if ((present & (1 << i)) == 0) {
+        text.append(" REMOVE ").append(quoted(names.get(i)));
+      }
+    }
+    text.append(" WHERE ").append(quoted(ProductItems.ID)).append(" = ?");
+    return kind == LEGACY
+        ? text.append(" AND ").append(quoted(ProductItems.REV)).append(" IS MISSING").toString() // before versions
+        : text.append(" AND ").append(quoted(ProductItems.REV)).append(" = ?").toString();
   }
 
   private static String quoted(String identifier) {

@@ -31,38 +31,46 @@ public final class ProductItems {
     all.addAll(java.util.List.of(STAMPS, REV, "storedAt", "reportKey", "reportOffset", "reportLength", "createdAt",
         EXPIRES_AT));
     ATTRIBUTES = java.util.List.copyOf(all);
+    if (ATTRIBUTES.size() >= Integer.SIZE) {
+      throw new IllegalStateException("statement shapes are cached by a bit per attribute: at most 31 attributes");
+    }
   }
 
   private ProductItems() {}
 
   public static Map<String, AttributeValue> toItem(ProductRecord record) {
+    AttributeValue[] values = values(record);
     Map<String, AttributeValue> item = new HashMap<>(20);
-    item.put(ID, s(record.id()));
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        item.put(ATTRIBUTES.get(i), values[i]);
+      }
+    }
+    return item;
+  }
+
+  /** The record's attribute values in {@link #ATTRIBUTES} order, null where it holds none. */
+  public static AttributeValue[] values(ProductRecord record) {
+    AttributeValue[] values = new AttributeValue[ATTRIBUTES.size()];
+    int i = 0;
+    values[i++] = s(record.id());
     VersionedProduct state = record.state();
     for (String field : VersionedProduct.FIELDS) {
       String value = state.value(field);
-      if (value != null) {
-        item.put(field, "price".equals(field) ? AttributeValue.fromN(value) : s(value));
-      }
+      values[i++] = value == null ? null : "price".equals(field) ? AttributeValue.fromN(value) : s(value);
     }
-    item.put(STAMPS, s(record.stamps()));
-    item.put(REV, AttributeValue.fromN(Long.toString(record.rev())));
-    item.put("storedAt", s(Instants.format(record.storedAt())));
+    values[i++] = s(record.stamps());
+    values[i++] = AttributeValue.fromN(Long.toString(record.rev()));
+    values[i++] = s(Instants.format(record.storedAt()));
     ReportLocation report = record.report();
-    if (report != null) {
-      item.put("reportKey", s(report.key()));
-      if (report.isRange()) {
-        item.put("reportOffset", AttributeValue.fromN(Long.toString(report.offset())));
-        item.put("reportLength", AttributeValue.fromN(Integer.toString(report.length())));
-      }
-    }
-    if (record.visible()) {
-      item.put("createdAt", s(Instants.format(record.product().createdAt())));
-    }
-    if (record.expiresAt() != null) {
-      item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(record.expiresAt().getEpochSecond())));
-    }
-    return item;
+    values[i++] = report == null ? null : s(report.key());
+    boolean range = report != null && report.isRange();
+    values[i++] = range ? AttributeValue.fromN(Long.toString(report.offset())) : null;
+    values[i++] = range ? AttributeValue.fromN(Integer.toString(report.length())) : null;
+    values[i++] = record.visible() ? s(Instants.format(record.createdAt())) : null;
+    values[i] = record.expiresAt() == null ? null
+        : AttributeValue.fromN(Long.toString(record.expiresAt().getEpochSecond()));
+    return values;
   }
 
   public static ProductRecord fromItem(Map<String, AttributeValue> item) {

@@ -40,6 +40,21 @@ public record ProductRecord(String id, VersionedProduct state, long rev, Instant
     return StateCodec.encode(state);
   }
 
+  /** When it was created: its earliest field's acceptance. */
+  public Instant createdAt() {
+    Instant created = null;
+    for (var field : state.fields().values()) {
+      Instant accepted = field.stamp().acceptedAt();
+      if (created == null || accepted.isBefore(created)) {
+        created = accepted;
+      }
+    }
+    if (created == null) {
+      throw new java.util.NoSuchElementException("a record of no field: " + id);
+    }
+    return created;
+  }
+
   /** What {@code GET} shows: present only while it is visible. */
   public StoredProduct shown() {
     String stamps = stamps();
@@ -51,8 +66,7 @@ public record ProductRecord(String id, VersionedProduct state, long rev, Instant
    * created, its acceptance time).
    */
   public Product product() {
-    Instant created = state.fields().values().stream().map(f -> f.stamp().acceptedAt()).min(Instant::compareTo)
-        .orElseThrow();
+    Instant created = createdAt();
     return new Product(id, state.value("name"), state.value("description"), new BigDecimal(state.value("price")),
         state.value("currency"), state.value("sku"), state.value("category"), created);
   }
