@@ -315,7 +315,7 @@ stop_service
 drop_queues ingest-vertx
 
 # --- 3. end to end, per mode ------------------------------------------------------------------------------------------
-declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL E2E_CORES E2E_LOAD E2E_DRAIN E2E_DRAIN_CPU
+declare -A E2E_RATE E2E_CPU E2E_P50 E2E_P99 E2E_RSS E2E_INGEST E2E_PUTS E2E_FILL E2E_CORES E2E_LOAD E2E_DRAIN E2E_DRAIN_CPU E2E_JIT
 # products per call over the measured window: SQS send, SQS receive, and store group (BatchWriteItem calls of 25, one
 # batched report)
 fill() { echo "$(metric catalog_enqueue_batch_size_sum) $(metric catalog_enqueue_batch_size_count)" \
@@ -342,14 +342,17 @@ run_e2e() { # mode, load (single|bulk), then settings
   a0=$(metric catalog_products_accepted_total); q0=$(sqs_requests)
   k0="$(metric catalog_enqueue_pack_size_sum) $(metric catalog_enqueue_pack_size_count)"
   buckets catalog_products_accept_to_stored_seconds > "$WORK/lag0.txt"
-  c0=$(cpu_ticks "$SERVICE_PID"); e0=$(servers_ticks); t0=$(date +%s.%N)
+  c0=$(cpu_ticks "$SERVICE_PID"); e0=$(servers_ticks); t0=$(date +%s.%N); local j0; j0=$(jit_ticks "$SERVICE_PID")
   read -r n rps p50 p99 bad <<< "$(run_wrk $SERVICE_PORT "$SECONDS_PER_RUN" "$kind")"
   # the POSTs stop here: from now on the consumers alone drain the backlog, as the drain ceiling loops do
   local sm cm tm; sm=$(settled); cm=$(cpu_ticks "$SERVICE_PID"); tm=$(date +%s.%N)
   am=$(metric catalog_products_accepted_total)
   waited=$(drain)
-  t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID"); e1=$(servers_ticks)
+  t1=$(date +%s.%N); c1=$(cpu_ticks "$SERVICE_PID"); e1=$(servers_ticks); local j1; j1=$(jit_ticks "$SERVICE_PID")
   s1=$(settled); r1=$(metric catalog_reports_objects_total)
+  # the JIT compilers' share of the window's CPU, after the warm-up rounds: what a service running for hours no
+  # longer pays
+  E2E_JIT[$mode]=$(awk -v j=$((j1 - j0)) -v c=$((c1 - c0)) 'BEGIN {if (c > 0) printf "%.0f", 100 * j / c; else print 0}')
   local stored; stored=$(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%d", b - a}')
   E2E_RATE[$mode]=$(awk -v n="$stored" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
   E2E_CPU[$mode]=$(awk -v t=$((c1 - c0)) -v n="$stored" -v hz="$TICKS" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
@@ -450,13 +453,18 @@ run_e2e packed single
 run_e2e packed-batched single CATALOG_REPORT_MODE=batched
 run_e2e bulk bulk
 run_e2e bulk-batched bulk CATALOG_REPORT_MODE=batched
-# the SDK's other HTTP transports (the default is vertx), and the direct calls, side by side on the three paths of
-# the price-per-call targets
-for variant in netty:CATALOG_AWS_HTTP_CLIENT=netty crt:CATALOG_AWS_HTTP_CLIENT=crt direct:CATALOG_AWS_CALLS=direct \
-    sdk:CATALOG_AWS_CALLS=sdk; do
-  run_e2e "packed-${variant%%:*}" single "${variant#*:}"
-  run_e2e "packed-batched-${variant%%:*}" single CATALOG_REPORT_MODE=batched "${variant#*:}"
-  run_e2e "bulk-batched-${variant%%:*}" bulk CATALOG_REPORT_MODE=batched "${variant#*:}"
+# the defaults (Vert.x transport, direct calls) against every call through the SDK, on each of its transports, side
+# by side on the three paths of the price-per-call targets; "again" repeats the defaults last, to show how far the
+# order of the run moves a figure
+declare -A VARIANT=([sdk]="CATALOG_AWS_CALLS=sdk" [netty]="CATALOG_AWS_HTTP_CLIENT=netty CATALOG_AWS_CALLS=sdk"
+  [crt]="CATALOG_AWS_HTTP_CLIENT=crt CATALOG_AWS_CALLS=sdk" [again]="")
+for variant in sdk netty crt again; do
+  # shellcheck disable=SC2086 # a variant's settings are words
+  {
+  run_e2e "packed-$variant" single ${VARIANT[$variant]}
+  run_e2e "packed-batched-$variant" single CATALOG_REPORT_MODE=batched ${VARIANT[$variant]}
+  run_e2e "bulk-batched-$variant" bulk CATALOG_REPORT_MODE=batched ${VARIANT[$variant]}
+  }
 done
 # BENCH_BASELINE_JAR: another build's AWS jar (e.g. the release before versions), its bulk creates measured in this run
 # (BENCH_BASELINE_SETTINGS="CATALOG_AWS_HTTP_CLIENT=vertx": with settings of its own)
@@ -470,6 +478,10 @@ run_e2e bulk-batched-put-item bulk CATALOG_REPORT_MODE=batched CATALOG_DYNAMODB_
 run_e2e bulk-upserts upsert CATALOG_REPORT_MODE=batched
 run_e2e bulk-upserts-put-item upsert CATALOG_REPORT_MODE=batched CATALOG_DYNAMODB_WRITES=put-item
 run_e2e patches patch CATALOG_REPORT_MODE=batched CATALOG_TABLE_NAME=t-bulk-upserts CATALOG_BUCKET_NAME=r-bulk-upserts
+# the same versioned writes with every call through the SDK (their own table for the upserts, as above)
+run_e2e bulk-upserts-sdk upsert CATALOG_REPORT_MODE=batched CATALOG_AWS_CALLS=sdk
+run_e2e patches-sdk patch CATALOG_REPORT_MODE=batched CATALOG_TABLE_NAME=t-bulk-upserts-sdk \
+  CATALOG_BUCKET_NAME=r-bulk-upserts-sdk CATALOG_AWS_CALLS=sdk
 # the same on PostgreSQL (the local server, in the local servers' process; a database per mode)
 pg_url() { # mode: creates its database and prints the URL
   local db; db="bench_$(echo "$1" | tr - _)"
@@ -558,9 +570,11 @@ declare -A LABEL=([per-product]="per-product reports, one product per message (b
   [packed-netty]="single POSTs, packed, per-product reports, netty transport"
   [packed-batched-netty]="single POSTs, packed, batched reports, netty transport"
   [bulk-batched-netty]="bulk of $BULK_SIZE, packed, batched reports, netty transport"
-  [packed-direct]="single POSTs, packed, per-product reports, direct calls"
-  [packed-batched-direct]="single POSTs, packed, batched reports, direct calls"
-  [bulk-batched-direct]="bulk of $BULK_SIZE, packed, batched reports, direct calls"
+  [packed-again]="single POSTs, packed, per-product reports, the defaults again"
+  [packed-batched-again]="single POSTs, packed, batched reports, the defaults again"
+  [bulk-batched-again]="bulk of $BULK_SIZE, packed, batched reports, the defaults again"
+  [bulk-upserts-sdk]="bulk upserts by sku, as above, every call through the SDK"
+  [patches-sdk]="single merge patches by sku, every call through the SDK"
   [packed-sdk]="single POSTs, packed, per-product reports, every call through the SDK"
   [packed-batched-sdk]="single POSTs, packed, batched reports, every call through the SDK"
   [bulk-batched-sdk]="bulk of $BULK_SIZE, packed, batched reports, every call through the SDK"
@@ -578,8 +592,8 @@ declare -A CEIL=([per-product]=$pipeline_per_product_per_s [batched-reports]=$pi
   [postgres-bulk-batched]=- [bulk-upserts]=- [patches]=- [postgres-bulk-upserts]=- [postgres-patches]=-
   [bulk-batched-baseline]=- [postgres-bulk-batched-baseline]=- [bulk-batched-put-item]=- [bulk-upserts-put-item]=-
   [packed-netty]=- [packed-batched-netty]=- [bulk-batched-netty]=- [packed-crt]=- [packed-batched-crt]=-
-  [packed-direct]=- [packed-batched-direct]=- [bulk-batched-direct]=- [packed-sdk]=- [packed-batched-sdk]=-
-  [bulk-batched-sdk]=-
+  [packed-again]=- [packed-batched-again]=- [bulk-batched-again]=- [packed-sdk]=- [packed-batched-sdk]=-
+  [bulk-batched-sdk]=- [bulk-upserts-sdk]=- [patches-sdk]=-
   [bulk-batched-crt]=-)
 declare -A DRAIN_CEIL=([per-product]=$drain_per_product_per_s [batched-reports]=$drain_batched_per_s
   [naive]=$drain_naive_per_s [per-product-vertx]=$drain_per_product_per_s [batched-vertx]=$drain_batched_per_s
@@ -638,8 +652,8 @@ writes_table() {
   echo "| versioned writes (settled = stored or superseded) | writes settled/s | service CPU per write | rate vs bulk creates, same store | CPU vs bulk creates, same store |"
   echo "|---|---|---|---|---|"
   local m base
-  for m in bulk-batched-baseline bulk-batched-put-item bulk-upserts bulk-upserts-put-item patches \
-    postgres-bulk-batched-baseline postgres-bulk-upserts postgres-patches; do
+  for m in bulk-batched-baseline bulk-batched-put-item bulk-upserts bulk-upserts-put-item bulk-upserts-sdk patches \
+    patches-sdk postgres-bulk-batched-baseline postgres-bulk-upserts postgres-patches; do
     base=bulk-batched; [[ $m == postgres-* ]] && base=postgres-bulk-batched
     [ -n "${E2E_RATE[$m]:-}" ] || continue
     echo "| ${LABEL[$m]} | ${E2E_RATE[$m]} | ${E2E_CPU[$m]} µs | $(ratio "${E2E_RATE[$m]}" "${E2E_RATE[$base]}") | $(ratio "${E2E_CPU[$m]}" "${E2E_CPU[$base]}") |"
@@ -649,16 +663,16 @@ E2E_TABLE_D=$(writes_table)
 # the transports against the targets of service CPU per product (single POSTs per-product reports 200 µs, single
 # POSTs batched reports 60 µs, bulk of 100 batched reports 30 µs and RSS 384 MB)
 transports_table() {
-  echo "| path (target) | defaults: products/s, CPU, RSS | every call through the SDK | netty transport | crt transport | direct calls |"
+  echo "| path (target) | defaults (Vert.x, direct calls): products/s, CPU, RSS | every call through the SDK (Vert.x) | the SDK on its Netty client | the SDK on CRT | the defaults again, last |"
   echo "|---|---|---|---|---|---|"
   local path target cells t m
   for path in packed:200 packed-batched:60 bulk-batched:30; do
     target=${path#*:}; path=${path%%:*}
     cells=""
-    for t in "" -sdk -netty -crt -direct; do
+    for t in "" -sdk -netty -crt -again; do
       m=$path$t
       if [ -n "${E2E_RATE[$m]:-}" ]; then
-        cells="$cells | ${E2E_RATE[$m]}/s, **${E2E_CPU[$m]} µs** ($(ratio "${E2E_CPU[$m]}" "$target")× the target), ${E2E_RSS[$m]} MB"
+        cells="$cells | ${E2E_RATE[$m]}/s, **${E2E_CPU[$m]} µs** ($(ratio "${E2E_CPU[$m]}" "$target")× the target; JIT ${E2E_JIT[$m]} % of it), ${E2E_RSS[$m]} MB"
       else
         cells="$cells | -"
       fi

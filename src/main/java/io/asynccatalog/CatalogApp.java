@@ -188,8 +188,8 @@ public final class CatalogApp implements AutoCloseable {
   }
 
   private void deployVerticles() throws Exception {
-    ProductQueue queue = new ProductQueue(clients.sqs(), dependencies.sqs(), resources.queueUrl(), resources.dlqUrl(),
-        metrics);
+    ProductQueue queue = new ProductQueue(clients.sqs(), clients.queueCalls(), dependencies.sqs(),
+        resources.queueUrl(), resources.dlqUrl(), metrics);
     CatalogConfig.WorkerConfig worker = config.worker();
     ProductStore store = stores.products();
     if (stores.pool() != null) {

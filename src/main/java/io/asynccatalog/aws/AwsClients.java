@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsServiceClientConfiguration;
+import software.amazon.awssdk.services.sqs.endpoints.SqsEndpointProvider;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,7 @@ public final class AwsClients implements AutoCloseable {
   private final TrustOptions trust;
   private boolean directPuts;
   private boolean directStatements;
+  private boolean directQueueCalls;
 
   private AwsClients(Vertx vertx, AwsEnvironment env, AwsClientConfig config, TrustOptions trust,
                      SdkEventLoopGroup eventLoops, List<SdkAsyncHttpClient> httpClients, SqsAsyncClient sqs,
@@ -182,6 +185,31 @@ public final class AwsClients implements AutoCloseable {
         resolved.get().scope(), Clock.systemUTC()), resolved.get().endpoint());
   }
 
+  /**
+   * SQS's SendMessageBatch and DeleteMessageBatch: as requests of our own with {@code CATALOG_AWS_CALLS=direct}
+   * (signed and retried as the SQS client would), else through that client.
+   */
+  public synchronized QueueCalls queueCalls() {
+    if (!config.directCalls()) {
+      return QueueCalls.sdk(sqs);
+    }
+    SqsServiceClientConfiguration sqsConfig = sqs.serviceClientConfiguration();
+    SqsEndpointProvider endpoints = sqsConfig.endpointProvider().filter(SqsEndpointProvider.class::isInstance)
+        .map(SqsEndpointProvider.class::cast).orElseGet(SqsEndpointProvider::defaultProvider);
+    Optional<SignedQueueCalls.Resolved> resolved = SignedQueueCalls.resolve(endpoints, env.region(),
+        sqsConfig.endpointOverride());
+    if (resolved.isEmpty()) {
+      LOG.warn("SQS's endpoint is not signed with SigV4 here; its batch calls go through the SDK");
+      return QueueCalls.sdk(sqs);
+    }
+    VertxSdkHttpClient transport = httpClients.get(0) instanceof VertxSdkHttpClient own ? own : direct();
+    RetryStrategy retries = sqsConfig.overrideConfiguration().retryStrategy()
+        .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
+    directQueueCalls = true;
+    return new SignedQueueCalls(new SignedRequests(vertx, transport, env.credentials(), retries,
+        resolved.get().scope(), Clock.systemUTC()), resolved.get().endpoint(), config.callTimeout());
+  }
+
   private VertxSdkHttpClient direct() {
     VertxSdkHttpClient client = vertxClient(vertx, config, trust);
     httpClients.add(client);
@@ -257,6 +285,9 @@ public final class AwsClients implements AutoCloseable {
     String transport = eventLoops != null ? (Epoll.isAvailable() ? "epoll" : "NIO") : httpClients.isEmpty()
         || httpClients.get(0) instanceof VertxSdkHttpClient ? "Vert.x" : "CRT";
     List<String> direct = new ArrayList<>();
+    if (directQueueCalls) {
+      direct.add("SQS SendMessageBatch, DeleteMessageBatch");
+    }
     if (directPuts) {
       direct.add("S3 PutObject");
     }

@@ -9,15 +9,12 @@ import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
 import software.amazon.awssdk.awscore.endpoints.authscheme.EndpointAuthScheme;
 import software.amazon.awssdk.awscore.endpoints.authscheme.SigV4AuthScheme;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointParams;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointProvider;
@@ -38,9 +35,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32;
 
@@ -213,40 +208,14 @@ public final class SignedBatchExecuteStatement implements BatchStatements {
 
   /** DynamoDB's JSON error answer as the DynamoDB client would throw it. */
   static AwsServiceException error(Exchange answer) {
-    String code = null;
-    String message = null;
-    try {
-      JsonObject json = new JsonObject(answer.body());
-      String type = json.getString("__type");
-      code = type == null ? null : type.substring(type.indexOf('#') + 1);
-      message = json.getString("message", json.getString("Message"));
-    } catch (RuntimeException notJson) {
-      // a proxy's or load balancer's page: the status says enough
-    }
-    if (code == null && answer.status() >= 500) {
-      code = "InternalServerError";
-    }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    answer.headers().forEach(e -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue()));
-    String text = message != null ? message : code != null ? code : "HTTP " + answer.status();
-    AwsErrorDetails details = AwsErrorDetails.builder()
-        .errorCode(code)
-        .errorMessage(text)
-        .serviceName("DynamoDb")
-        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(answer.status()).headers(headers).build())
-        .rawResponse(SdkBytes.fromByteArray(answer.body().getBytes()))
-        .build();
-    AwsServiceException.Builder error = switch (code == null ? "" : code) {
+    AwsJsonErrors.Parsed parsed = AwsJsonErrors.parse(answer, null);
+    AwsServiceException.Builder error = switch (parsed.code() == null ? "" : parsed.code()) {
       case "ResourceNotFoundException" -> ResourceNotFoundException.builder();
       case "ProvisionedThroughputExceededException" -> ProvisionedThroughputExceededException.builder();
       case "RequestLimitExceeded" -> RequestLimitExceededException.builder();
       case "InternalServerError" -> InternalServerErrorException.builder();
       default -> DynamoDbException.builder();
     };
-    return error.statusCode(answer.status())
-        .requestId(answer.headers().get("x-amzn-RequestId"))
-        .awsErrorDetails(details)
-        .message(text)
-        .build();
+    return AwsJsonErrors.build(error, parsed, answer, "DynamoDb");
   }
 }

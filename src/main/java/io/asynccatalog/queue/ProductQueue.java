@@ -1,6 +1,7 @@
 package io.asynccatalog.queue;
 
 import io.asynccatalog.aws.AwsFutures;
+import io.asynccatalog.aws.QueueCalls;
 import io.asynccatalog.metrics.CatalogMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Future;
@@ -31,6 +32,7 @@ public final class ProductQueue {
   public static final String REJECTED_REASON = "rejected-reason";
 
   private final SqsAsyncClient sqs;
+  private final QueueCalls batches;
   private final CircuitBreaker breaker;
   private final String queueUrl;
   private final String dlqUrl;
@@ -38,7 +40,14 @@ public final class ProductQueue {
 
   public ProductQueue(SqsAsyncClient sqs, CircuitBreaker breaker, String queueUrl, String dlqUrl,
                       CatalogMetrics metrics) {
+    this(sqs, QueueCalls.sdk(sqs), breaker, queueUrl, dlqUrl, metrics);
+  }
+
+  /** {@code batches}: how SendMessageBatch and DeleteMessageBatch reach SQS (the SDK's client, or directly). */
+  public ProductQueue(SqsAsyncClient sqs, QueueCalls batches, CircuitBreaker breaker, String queueUrl, String dlqUrl,
+                      CatalogMetrics metrics) {
     this.sqs = sqs;
+    this.batches = batches;
     this.breaker = breaker;
     this.queueUrl = queueUrl;
     this.dlqUrl = dlqUrl;
@@ -66,8 +75,7 @@ public final class ProductQueue {
   /** Sends up to ten messages; the caller matches the per-entry outcome by entry id. */
   public Future<SendMessageBatchResponse> sendBatch(List<SendMessageBatchRequestEntry> entries, Duration deadline) {
     metrics.sqsRequest("send");
-    return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)
-        .overrideConfiguration(o -> o.apiCallTimeout(deadline)))));
+    return breaker.execute(() -> batches.send(queueUrl, entries, deadline));
   }
 
   /** Naive mode: one message, one SendMessage call. Answers like a batch of one, so callers need not care. */
@@ -156,12 +164,7 @@ public final class ProductQueue {
           .receiptHandle(messages.get(i).receiptHandle()).build());
     }
     metrics.sqsRequest("delete");
-    return breaker.execute(() -> AwsFutures.bridge(sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries)
-            .overrideConfiguration(o -> {
-              if (timeout != null) {
-                o.apiCallTimeout(timeout);
-              }
-            }))))
+    return breaker.execute(() -> batches.delete(url, entries, timeout))
         .map(response -> {
           Set<String> failed = new HashSet<>();
           response.failed().forEach(f -> failed.add(messages.get(Integer.parseInt(f.id())).receiptHandle()));
@@ -262,7 +265,7 @@ public final class ProductQueue {
     for (int i = 0; i < messages.size(); i++) {
       all.add(offset + i);
     }
-    return breaker.execute(() -> AwsFutures.bridge(sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries))))
+    return breaker.execute(() -> batches.send(url, entries, null))
         .map(response -> {
           Set<Integer> failed = new HashSet<>();
           response.failed().forEach(f -> failed.add(offset + Integer.parseInt(f.id())));
