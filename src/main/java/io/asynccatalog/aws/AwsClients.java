@@ -143,20 +143,15 @@ public final class AwsClients implements AutoCloseable {
     S3ServiceClientConfiguration s3Config = s3.serviceClientConfiguration();
     S3EndpointProvider endpoints = s3Config.endpointProvider().filter(S3EndpointProvider.class::isInstance)
         .map(S3EndpointProvider.class::cast).orElseGet(S3EndpointProvider::defaultProvider);
-    Optional<SignedPutObject.Resolved> resolved = SignedPutObject.resolve(endpoints, env.region(), bucket,
+    Optional<SignedEndpoint> resolved = SignedPutObject.resolve(endpoints, env.region(), bucket,
         s3Config.endpointOverride(), env.pathStyleS3());
     if (resolved.isEmpty()) {
       LOG.warn("bucket {}: its endpoint is not signed with SigV4; its reports are written through the SDK", bucket);
       return Optional.empty();
     }
-    VertxSdkHttpClient transport = httpClients.get(2) instanceof VertxSdkHttpClient s3Transport ? s3Transport
-        : direct();
-    RetryStrategy retries = s3Config.overrideConfiguration().retryStrategy()
-        .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
-    SignedRequests requests = new SignedRequests(vertx, transport, env.credentials(), retries,
-        resolved.get().scope(), Clock.systemUTC());
     directPuts = true;
-    return Optional.of(new SignedPutObject(requests, resolved.get().bucketUrl()));
+    return Optional.of(new SignedPutObject(signedRequests(2, s3Config.overrideConfiguration(), resolved.get()),
+        resolved.get().url()));
   }
 
   /**
@@ -171,18 +166,15 @@ public final class AwsClients implements AutoCloseable {
     DynamoDbEndpointProvider endpoints = ddbConfig.endpointProvider()
         .filter(DynamoDbEndpointProvider.class::isInstance).map(DynamoDbEndpointProvider.class::cast)
         .orElseGet(DynamoDbEndpointProvider::defaultProvider);
-    Optional<SignedBatchExecuteStatement.Resolved> resolved = SignedBatchExecuteStatement.resolve(endpoints,
+    Optional<SignedEndpoint> resolved = SignedBatchExecuteStatement.resolve(endpoints,
         env.region(), ddbConfig.endpointOverride());
     if (resolved.isEmpty()) {
       LOG.warn("DynamoDB's endpoint is not signed with SigV4 here; its writes go through the SDK");
       return BatchStatements.sdk(dynamoDb);
     }
-    VertxSdkHttpClient transport = httpClients.get(1) instanceof VertxSdkHttpClient own ? own : direct();
-    RetryStrategy retries = ddbConfig.overrideConfiguration().retryStrategy()
-        .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
     directStatements = true;
-    return new SignedBatchExecuteStatement(new SignedRequests(vertx, transport, env.credentials(), retries,
-        resolved.get().scope(), Clock.systemUTC()), resolved.get().endpoint());
+    return new SignedBatchExecuteStatement(signedRequests(1, ddbConfig.overrideConfiguration(), resolved.get()),
+        resolved.get().url());
   }
 
   /**
@@ -196,18 +188,27 @@ public final class AwsClients implements AutoCloseable {
     SqsServiceClientConfiguration sqsConfig = sqs.serviceClientConfiguration();
     SqsEndpointProvider endpoints = sqsConfig.endpointProvider().filter(SqsEndpointProvider.class::isInstance)
         .map(SqsEndpointProvider.class::cast).orElseGet(SqsEndpointProvider::defaultProvider);
-    Optional<SignedQueueCalls.Resolved> resolved = SignedQueueCalls.resolve(endpoints, env.region(),
+    Optional<SignedEndpoint> resolved = SignedQueueCalls.resolve(endpoints, env.region(),
         sqsConfig.endpointOverride());
     if (resolved.isEmpty()) {
       LOG.warn("SQS's endpoint is not signed with SigV4 here; its batch calls go through the SDK");
       return QueueCalls.sdk(sqs);
     }
-    VertxSdkHttpClient transport = httpClients.get(0) instanceof VertxSdkHttpClient own ? own : direct();
-    RetryStrategy retries = sqsConfig.overrideConfiguration().retryStrategy()
-        .orElseGet(AwsRetryStrategy::defaultRetryStrategy);
     directQueueCalls = true;
-    return new SignedQueueCalls(new SignedRequests(vertx, transport, env.credentials(), retries,
-        resolved.get().scope(), Clock.systemUTC()), resolved.get().endpoint(), config.callTimeout());
+    return new SignedQueueCalls(signedRequests(0, sqsConfig.overrideConfiguration(), resolved.get()),
+        resolved.get().url(), config.callTimeout());
+  }
+
+  /**
+   * Direct calls to one service: on its client's own connections where the SDK runs on the Vert.x transport (SQS,
+   * DynamoDB and S3 are transports 0, 1 and 2), on a Vert.x client of their own otherwise; retried with the service
+   * client's retry strategy.
+   */
+  private SignedRequests signedRequests(int service, ClientOverrideConfiguration clientConfig,
+                                        SignedEndpoint endpoint) {
+    VertxSdkHttpClient transport = httpClients.get(service) instanceof VertxSdkHttpClient own ? own : direct();
+    RetryStrategy retries = clientConfig.retryStrategy().orElseGet(AwsRetryStrategy::defaultRetryStrategy);
+    return new SignedRequests(vertx, transport, env.credentials(), retries, endpoint.scope(), Clock.systemUTC());
   }
 
   private VertxSdkHttpClient direct() {

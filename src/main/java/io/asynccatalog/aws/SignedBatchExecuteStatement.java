@@ -6,14 +6,9 @@ import io.asynccatalog.aws.VertxSdkHttpClient.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
-import software.amazon.awssdk.awscore.endpoints.authscheme.EndpointAuthScheme;
-import software.amazon.awssdk.awscore.endpoints.authscheme.SigV4AuthScheme;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.endpoints.Endpoint;
-import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.endpoints.DynamoDbEndpointParams;
@@ -62,34 +57,20 @@ public final class SignedBatchExecuteStatement implements BatchStatements {
    * region; FIPS, dual-stack and account-endpoint mode from the environment), for credentials without an account
    * id; empty where the endpoint wants another signature than SigV4.
    */
-  static Optional<Resolved> resolve(DynamoDbEndpointProvider endpoints, Region region,
-                                    Optional<URI> endpointOverride) {
-    Endpoint endpoint;
+  static Optional<SignedEndpoint> resolve(DynamoDbEndpointProvider endpoints, Region region,
+                                          Optional<URI> endpointOverride) {
     try {
-      endpoint = endpoints.resolveEndpoint(DynamoDbEndpointParams.builder()
+      return SignedEndpoint.of(endpoints.resolveEndpoint(DynamoDbEndpointParams.builder()
           .region(region)
-          .useFips(SdkSystemSetting.AWS_USE_FIPS_ENDPOINT.getBooleanValue().orElse(false))
-          .useDualStack(SdkSystemSetting.AWS_USE_DUALSTACK_ENDPOINT.getBooleanValue().orElse(false))
+          .useFips(SignedEndpoint.fips())
+          .useDualStack(SignedEndpoint.dualStack())
           .accountIdEndpointMode(SdkSystemSetting.AWS_ACCOUNT_ID_ENDPOINT_MODE.getStringValue().orElse("preferred"))
           .endpoint(endpointOverride.map(URI::toString).orElse(null))
-          .build()).join();
+          .build()), region, "dynamodb", false);
     } catch (RuntimeException needsAnAccountId) { // AWS_ACCOUNT_ID_ENDPOINT_MODE=required: the SDK's path resolves it
       return Optional.empty();
     }
-    List<EndpointAuthScheme> schemes = endpoint.attribute(AwsEndpointAttribute.AUTH_SCHEMES);
-    if (schemes == null || schemes.isEmpty()) {
-      return Optional.of(new Resolved(endpoint.url(), new SignedRequests.Scope("dynamodb", region.id(), false)));
-    }
-    if (!(schemes.get(0) instanceof SigV4AuthScheme sigV4)) {
-      return Optional.empty();
-    }
-    return Optional.of(new Resolved(endpoint.url(), new SignedRequests.Scope(
-        sigV4.signingName() != null ? sigV4.signingName() : "dynamodb",
-        sigV4.signingRegion() != null ? sigV4.signingRegion() : region.id(), false)));
   }
-
-  /** The endpoint and how requests to it are signed. */
-  record Resolved(URI endpoint, SignedRequests.Scope scope) {}
 
   @Override
   public Future<BatchExecuteStatementResponse> execute(List<BatchStatementRequest> statements, Duration timeout) {
@@ -106,17 +87,7 @@ public final class SignedBatchExecuteStatement implements BatchStatements {
   }
 
   SdkHttpRequest request(int length) {
-    String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
-    return SdkHttpRequest.builder()
-        .method(SdkHttpMethod.POST)
-        .protocol(endpoint.getScheme())
-        .host(endpoint.getHost())
-        .port(endpoint.getPort() == -1 ? null : endpoint.getPort())
-        .encodedPath(path)
-        .putHeader("Content-Type", "application/x-amz-json-1.0")
-        .putHeader("X-Amz-Target", TARGET)
-        .putHeader("Content-Length", Integer.toString(length))
-        .build();
+    return SignedRequests.jsonPost(endpoint, TARGET, length).build();
   }
 
   /** The body the SDK's JSON marshaller writes for these statements. */

@@ -3,13 +3,8 @@ package io.asynccatalog.aws;
 import io.asynccatalog.aws.VertxSdkHttpClient.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
-import software.amazon.awssdk.awscore.endpoints.authscheme.EndpointAuthScheme;
-import software.amazon.awssdk.awscore.endpoints.authscheme.SigV4AuthScheme;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkSystemSetting;
-import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
@@ -53,30 +48,17 @@ public final class SignedPutObject {
    * endpoint asks for another auth scheme than SigV4 (S3 Express directory buckets, multi-region access points),
    * which stay on the SDK's path.
    */
-  static Optional<Resolved> resolve(S3EndpointProvider endpoints, Region region, String bucket,
-                                    Optional<URI> endpointOverride, boolean pathStyle) {
-    Endpoint endpoint = endpoints.resolveEndpoint(S3EndpointParams.builder()
+  static Optional<SignedEndpoint> resolve(S3EndpointProvider endpoints, Region region, String bucket,
+                                          Optional<URI> endpointOverride, boolean pathStyle) {
+    return SignedEndpoint.of(endpoints.resolveEndpoint(S3EndpointParams.builder()
         .region(region)
         .bucket(bucket)
         .forcePathStyle(pathStyle)
-        .useFips(SdkSystemSetting.AWS_USE_FIPS_ENDPOINT.getBooleanValue().orElse(false))
-        .useDualStack(SdkSystemSetting.AWS_USE_DUALSTACK_ENDPOINT.getBooleanValue().orElse(false))
+        .useFips(SignedEndpoint.fips())
+        .useDualStack(SignedEndpoint.dualStack())
         .endpoint(endpointOverride.map(URI::toString).orElse(null))
-        .build()).join();
-    List<EndpointAuthScheme> schemes = endpoint.attribute(AwsEndpointAttribute.AUTH_SCHEMES);
-    if (schemes == null || schemes.isEmpty()) {
-      return Optional.of(new Resolved(endpoint.url(), new SignedRequests.Scope("s3", region.id(), true)));
-    }
-    if (!(schemes.get(0) instanceof SigV4AuthScheme sigV4)) {
-      return Optional.empty();
-    }
-    String signingRegion = sigV4.signingRegion() != null ? sigV4.signingRegion() : region.id();
-    String signingName = sigV4.signingName() != null ? sigV4.signingName() : "s3";
-    return Optional.of(new Resolved(endpoint.url(), new SignedRequests.Scope(signingName, signingRegion, true)));
+        .build()), region, "s3", true);
   }
-
-  /** The bucket's URL and how requests to it are signed. */
-  record Resolved(URI bucketUrl, SignedRequests.Scope scope) {}
 
   /** Writes the object; {@code crc32} is its base64 CRC32, which S3 checks against the bytes it receives. */
   public Future<Void> put(String key, byte[] content, String contentType, String crc32, Duration timeout) {

@@ -7,14 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
-import software.amazon.awssdk.awscore.endpoints.authscheme.EndpointAuthScheme;
-import software.amazon.awssdk.awscore.endpoints.authscheme.SigV4AuthScheme;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.endpoints.Endpoint;
-import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.endpoints.SqsEndpointParams;
@@ -69,27 +63,15 @@ public final class SignedQueueCalls implements QueueCalls {
   }
 
   /** The endpoint and signing scope the SQS client resolves; empty where it wants another signature than SigV4. */
-  static Optional<Resolved> resolve(SqsEndpointProvider endpoints, Region region, Optional<URI> endpointOverride) {
-    Endpoint endpoint = endpoints.resolveEndpoint(SqsEndpointParams.builder()
+  static Optional<SignedEndpoint> resolve(SqsEndpointProvider endpoints, Region region,
+                                          Optional<URI> endpointOverride) {
+    return SignedEndpoint.of(endpoints.resolveEndpoint(SqsEndpointParams.builder()
         .region(region)
-        .useFips(SdkSystemSetting.AWS_USE_FIPS_ENDPOINT.getBooleanValue().orElse(false))
-        .useDualStack(SdkSystemSetting.AWS_USE_DUALSTACK_ENDPOINT.getBooleanValue().orElse(false))
+        .useFips(SignedEndpoint.fips())
+        .useDualStack(SignedEndpoint.dualStack())
         .endpoint(endpointOverride.map(URI::toString).orElse(null))
-        .build()).join();
-    List<EndpointAuthScheme> schemes = endpoint.attribute(AwsEndpointAttribute.AUTH_SCHEMES);
-    if (schemes == null || schemes.isEmpty()) {
-      return Optional.of(new Resolved(endpoint.url(), new SignedRequests.Scope("sqs", region.id(), false)));
-    }
-    if (!(schemes.get(0) instanceof SigV4AuthScheme sigV4)) {
-      return Optional.empty();
-    }
-    return Optional.of(new Resolved(endpoint.url(), new SignedRequests.Scope(
-        sigV4.signingName() != null ? sigV4.signingName() : "sqs",
-        sigV4.signingRegion() != null ? sigV4.signingRegion() : region.id(), false)));
+        .build()), region, "sqs", false);
   }
-
-  /** The endpoint and how requests to it are signed. */
-  record Resolved(URI endpoint, SignedRequests.Scope scope) {}
 
   @Override
   public Future<SendMessageBatchResponse> send(String queueUrl, List<SendMessageBatchRequestEntry> entries,
@@ -123,17 +105,8 @@ public final class SignedQueueCalls implements QueueCalls {
   }
 
   SdkHttpRequest request(String operation, int length) {
-    String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
-    return SdkHttpRequest.builder()
-        .method(SdkHttpMethod.POST)
-        .protocol(endpoint.getScheme())
-        .host(endpoint.getHost())
-        .port(endpoint.getPort() == -1 ? null : endpoint.getPort())
-        .encodedPath(path)
-        .putHeader("Content-Type", "application/x-amz-json-1.0")
-        .putHeader("X-Amz-Target", "AmazonSQS." + operation)
-        .putHeader("x-amzn-query-mode", "true")
-        .putHeader("Content-Length", Integer.toString(length))
+    return SignedRequests.jsonPost(endpoint, "AmazonSQS." + operation, length)
+        .putHeader("x-amzn-query-mode", "true") // SQS's JSON protocol answers with the query protocol's error codes
         .build();
   }
 

@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,13 +146,27 @@ public final class SignedRequests {
     return retries.maxAttempts();
   }
 
+  /** A POST of the AWS JSON 1.0 protocol (DynamoDB, SQS) to an endpoint, as the SDK's marshaller builds it. */
+  static SdkHttpRequest.Builder jsonPost(URI endpoint, String target, int length) {
+    String path = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
+    return SdkHttpRequest.builder()
+        .method(SdkHttpMethod.POST)
+        .protocol(endpoint.getScheme())
+        .host(endpoint.getHost())
+        .port(endpoint.getPort() == -1 ? null : endpoint.getPort())
+        .encodedPath(path)
+        .putHeader("Content-Type", "application/x-amz-json-1.0")
+        .putHeader("X-Amz-Target", target)
+        .putHeader("Content-Length", Integer.toString(length));
+  }
+
   /** The request as the SDK's client would sign it at {@code at}, with the properties its auth scheme gives. */
   SdkHttpRequest sign(SdkHttpRequest request, Buffer body, AwsCredentialsIdentity identity, Instant at) {
     Clock fixed = Clock.fixed(at, ZoneOffset.UTC);
     if (scope.s3()) {
       // S3's scheme: no double encoding or path normalisation, and the payload is not hashed into the signature
       // (UNSIGNED-PAYLOAD, HTTPS or not, as the SDK's async client sends it; its CRC32 header is checked instead)
-      return signer.signAsync(b -> b.identity(identity)
+      return SignedEndpoint.completed(signer.signAsync(b -> b.identity(identity)
               .request(request)
               .putProperty(AwsV4HttpSigner.REGION_NAME, scope.region())
               .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, scope.signingName())
@@ -158,8 +174,7 @@ public final class SignedRequests {
               .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
               .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
               .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true)
-              .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, fixed))
-          .join() // complete at once: nothing of the payload is read
+              .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, fixed)), "signer") // nothing of the payload is read
           .request();
     }
     byte[] bytes = body.getBytes();

@@ -2,10 +2,8 @@ package io.asynccatalog.aws;
 
 import io.asynccatalog.testing.SharedLocalAws;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +47,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,9 +71,9 @@ class SignedBatchExecuteStatementTest {
   private static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
   private static Vertx vertx;
-  private HttpServer server;
+  private ScriptedServer server;
   private volatile Consumer<HttpServerRequest> respond;
-  private final ConcurrentLinkedQueue<VertxSdkHttpClientTest.Received> received = new ConcurrentLinkedQueue<>();
+  private Queue<ScriptedServer.Received> received;
   private VertxSdkHttpClient http;
 
   @BeforeAll
@@ -90,20 +88,15 @@ class SignedBatchExecuteStatementTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = vertx.createHttpServer()
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          received.add(new VertxSdkHttpClientTest.Received(request.method().name(), request.uri(),
-              MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.getBytes()));
-          respond.accept(request);
-        }));
-    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = ScriptedServer.start(vertx, request -> respond.accept(request));
+    received = server.received;
     http = new VertxSdkHttpClient(vertx, 8, Duration.ofSeconds(2), Duration.ofSeconds(10));
   }
 
   @AfterEach
   void stop() throws Exception {
     http.close();
-    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.close();
   }
 
   /** Parameters of every attribute type, and a per-statement option, as the store's statements and beyond. */
@@ -135,12 +128,12 @@ class SignedBatchExecuteStatementTest {
       Region region = override.isPresent() ? Region.US_EAST_1 : Region.EU_WEST_1;
       SdkHttpRequest sdk = sdkSigned(region, override);
       Instant at = AMZ_DATE.parse(sdk.firstMatchingHeader("X-Amz-Date").orElseThrow(), Instant::from);
-      SignedBatchExecuteStatement.Resolved resolved = SignedBatchExecuteStatement.resolve(
+      SignedEndpoint resolved = SignedBatchExecuteStatement.resolve(
           DynamoDbEndpointProvider.defaultProvider(), region, override).orElseThrow();
       SignedRequests requests = new SignedRequests(vertx, http, CREDENTIALS, retries(), resolved.scope(),
           Clock.systemUTC());
       Buffer body = SignedBatchExecuteStatement.body(statements());
-      SdkHttpRequest unsigned = new SignedBatchExecuteStatement(requests, resolved.endpoint())
+      SdkHttpRequest unsigned = new SignedBatchExecuteStatement(requests, resolved.url())
           .request(body.length()).toBuilder()
           .putHeader("amz-sdk-invocation-id", sdk.firstMatchingHeader("amz-sdk-invocation-id").orElseThrow())
           .putHeader("amz-sdk-request", sdk.firstMatchingHeader("amz-sdk-request").orElseThrow())
@@ -191,10 +184,10 @@ class SignedBatchExecuteStatementTest {
       dynamoDb.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
           .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
           .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))).get(30, TimeUnit.SECONDS);
-      SignedBatchExecuteStatement.Resolved resolved = SignedBatchExecuteStatement.resolve(
+      SignedEndpoint resolved = SignedBatchExecuteStatement.resolve(
           DynamoDbEndpointProvider.defaultProvider(), env.region(), env.dynamoDbEndpoint()).orElseThrow();
       SignedBatchExecuteStatement direct = new SignedBatchExecuteStatement(new SignedRequests(vertx, http,
-          env.credentials(), retries(), resolved.scope(), Clock.systemUTC()), resolved.endpoint());
+          env.credentials(), retries(), resolved.scope(), Clock.systemUTC()), resolved.url());
       String insert = "INSERT INTO \"" + table + "\" VALUE {'id': ?, 'name': ?, 'rev': ?}";
 
       BatchExecuteStatementResponse first = await(direct.execute(List.of(
@@ -308,11 +301,11 @@ class SignedBatchExecuteStatementTest {
   }
 
   private SignedBatchExecuteStatement direct(RetryStrategy retries) {
-    URI endpoint = URI.create("http://127.0.0.1:" + server.actualPort());
-    SignedBatchExecuteStatement.Resolved resolved = SignedBatchExecuteStatement.resolve(
+    URI endpoint = URI.create("http://127.0.0.1:" + server.port());
+    SignedEndpoint resolved = SignedBatchExecuteStatement.resolve(
         DynamoDbEndpointProvider.defaultProvider(), Region.US_EAST_1, Optional.of(endpoint)).orElseThrow();
     return new SignedBatchExecuteStatement(new SignedRequests(vertx, http, CREDENTIALS, retries, resolved.scope(),
-        Clock.systemUTC()), resolved.endpoint());
+        Clock.systemUTC()), resolved.url());
   }
 
   /** The DynamoDB client's own retry strategy. */

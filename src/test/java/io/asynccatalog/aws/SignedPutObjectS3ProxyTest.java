@@ -115,11 +115,11 @@ class SignedPutObjectS3ProxyTest {
   }
 
   private static SignedPutObject puts(AwsCredentialsProvider credentials) {
-    SignedPutObject.Resolved resolved = SignedPutObject.resolve(S3EndpointProvider.defaultProvider(),
+    SignedEndpoint resolved = SignedPutObject.resolve(S3EndpointProvider.defaultProvider(),
         Region.US_EAST_1, "signed-reports", Optional.of(endpoint), true).orElseThrow();
     return new SignedPutObject(new SignedRequests(vertx, http, credentials,
         s3.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow(), resolved.scope(),
-        Clock.systemUTC()), resolved.bucketUrl());
+        Clock.systemUTC()), resolved.url());
   }
 
   private static AwsCredentialsProvider credentials(String secret) {

@@ -1,10 +1,8 @@
 package io.asynccatalog.aws;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,8 +41,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,10 +67,10 @@ class SignedPutObjectTest {
   private static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
   private static Vertx vertx;
-  private HttpServer server;
+  private ScriptedServer server;
   private volatile Consumer<HttpServerRequest> respond;
-  private final ConcurrentLinkedQueue<VertxSdkHttpClientTest.Received> received = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger closedConnections = new AtomicInteger();
+  private Queue<ScriptedServer.Received> received;
+  private AtomicInteger closedConnections;
   private VertxSdkHttpClient http;
 
   @BeforeAll
@@ -87,21 +85,16 @@ class SignedPutObjectTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = vertx.createHttpServer()
-        .connectionHandler(connection -> connection.closeHandler(v -> closedConnections.incrementAndGet()))
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          received.add(new VertxSdkHttpClientTest.Received(request.method().name(), request.uri(),
-              MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.getBytes()));
-          respond.accept(request);
-        }));
-    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = ScriptedServer.start(vertx, request -> respond.accept(request));
+    received = server.received;
+    closedConnections = server.closedConnections;
     http = new VertxSdkHttpClient(vertx, 8, Duration.ofSeconds(2), Duration.ofSeconds(10));
   }
 
   @AfterEach
   void stop() throws Exception {
     http.close();
-    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.close();
   }
 
   /**
@@ -122,11 +115,11 @@ class SignedPutObjectTest {
         new Endpoint(Region.EU_WEST_1, Optional.empty(), true))) {
       SdkHttpRequest sdk = sdkSigned(http, endpoint, "catalog-reports", key, content, crc32);
       Instant at = AMZ_DATE.parse(sdk.firstMatchingHeader("X-Amz-Date").orElseThrow(), Instant::from);
-      SignedPutObject.Resolved resolved = SignedPutObject.resolve(S3EndpointProvider.defaultProvider(),
+      SignedEndpoint resolved = SignedPutObject.resolve(S3EndpointProvider.defaultProvider(),
           endpoint.region(), "catalog-reports", endpoint.override(), endpoint.pathStyle()).orElseThrow();
       SignedRequests requests = new SignedRequests(vertx, http, CREDENTIALS, AwsRetryStrategy.defaultRetryStrategy(),
           resolved.scope(), Clock.systemUTC());
-      SdkHttpRequest unsigned = new SignedPutObject(requests, resolved.bucketUrl())
+      SdkHttpRequest unsigned = new SignedPutObject(requests, resolved.url())
           .request(key, content.length, "application/json", crc32).toBuilder()
           .putHeader("amz-sdk-invocation-id", sdk.firstMatchingHeader("amz-sdk-invocation-id").orElseThrow())
           .putHeader("amz-sdk-request", sdk.firstMatchingHeader("amz-sdk-request").orElseThrow())
@@ -177,7 +170,7 @@ class SignedPutObjectTest {
 
     await(puts(CREDENTIALS).put("reports/p 1.txt", content, "text/plain", "AAAAAA==", Duration.ofSeconds(5)));
 
-    VertxSdkHttpClientTest.Received got = received.poll();
+    ScriptedServer.Received got = received.poll();
     assertEquals("PUT", got.method());
     assertEquals("/catalog-reports/reports/p%201.txt", got.uri());
     assertArrayEquals(content, got.body());
@@ -203,7 +196,7 @@ class SignedPutObjectTest {
 
     await(puts(CREDENTIALS).put("k", "x".getBytes(), "text/plain", "AAAAAA==", Duration.ofSeconds(20)));
 
-    List<VertxSdkHttpClientTest.Received> attempts = List.copyOf(received);
+    List<ScriptedServer.Received> attempts = List.copyOf(received);
     assertEquals(3, attempts.size(), "a 500, a 503 SlowDown, then the answer");
     assertEquals(List.of("attempt=1; max=4", "attempt=2; max=4", "attempt=3; max=4"),
         attempts.stream().map(r -> r.headers().get("amz-sdk-request")).toList());
@@ -297,7 +290,7 @@ class SignedPutObjectTest {
 
     await(puts(CREDENTIALS).put("k", "x".getBytes(), "text/plain", "AAAAAA==", Duration.ofSeconds(20)));
 
-    List<VertxSdkHttpClientTest.Received> attempts = List.copyOf(received);
+    List<ScriptedServer.Received> attempts = List.copyOf(received);
     assertEquals(2, attempts.size());
     Instant first = AMZ_DATE.parse(attempts.get(0).headers().get("X-Amz-Date"), Instant::from);
     Instant second = AMZ_DATE.parse(attempts.get(1).headers().get("X-Amz-Date"), Instant::from);
@@ -339,8 +332,8 @@ class SignedPutObjectTest {
   }
 
   private SignedPutObject puts(AwsCredentialsProvider credentials) {
-    URI endpoint = URI.create("http://127.0.0.1:" + server.actualPort());
-    SignedPutObject.Resolved resolved = SignedPutObject.resolve(S3EndpointProvider.defaultProvider(),
+    URI endpoint = URI.create("http://127.0.0.1:" + server.port());
+    SignedEndpoint resolved = SignedPutObject.resolve(S3EndpointProvider.defaultProvider(),
         Region.US_EAST_1, "catalog-reports", Optional.of(endpoint), true).orElseThrow();
     RetryStrategy retries;
     try (S3AsyncClient s3 = S3AsyncClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials)
@@ -348,7 +341,7 @@ class SignedPutObjectTest {
       retries = s3.serviceClientConfiguration().overrideConfiguration().retryStrategy().orElseThrow();
     }
     return new SignedPutObject(new SignedRequests(vertx, http, credentials, retries, resolved.scope(),
-        Clock.systemUTC()), resolved.bucketUrl());
+        Clock.systemUTC()), resolved.url());
   }
 
   private static void error(HttpServerRequest request, int status, String code, String message) {

@@ -100,11 +100,11 @@ class SignedQueueCallsTest {
   void writesAndSignsTheSameRequestsAsTheSdkClient() {
     for (Optional<URI> override : List.of(Optional.of(URI.create("http://127.0.0.1:9324")), Optional.<URI>empty())) {
       Region region = override.isPresent() ? Region.US_EAST_1 : Region.EU_WEST_1;
-      SignedQueueCalls.Resolved resolved = SignedQueueCalls.resolve(SqsEndpointProvider.defaultProvider(), region,
+      SignedEndpoint resolved = SignedQueueCalls.resolve(SqsEndpointProvider.defaultProvider(), region,
           override).orElseThrow();
       SignedRequests requests = new SignedRequests(vertx, http, CREDENTIALS, retries(), resolved.scope(),
           Clock.systemUTC());
-      SignedQueueCalls direct = new SignedQueueCalls(requests, resolved.endpoint(), Duration.ofSeconds(10));
+      SignedQueueCalls direct = new SignedQueueCalls(requests, resolved.url(), Duration.ofSeconds(10));
 
       SdkHttpRequest sdkSend = sdkSigned(region, override, sqs -> sqs.sendMessageBatch(b -> b.queueUrl(QUEUE)
           .entries(entries())));
@@ -170,10 +170,10 @@ class SignedQueueCallsTest {
     try (SqsAsyncClient sqs = SqsAsyncClient.builder().region(env.region()).credentialsProvider(env.credentials())
         .endpointOverride(env.sqsEndpoint().orElseThrow()).httpClient(http).build()) {
       String url = sqs.createQueue(b -> b.queueName("signed-queue-calls")).get(30, TimeUnit.SECONDS).queueUrl();
-      SignedQueueCalls.Resolved resolved = SignedQueueCalls.resolve(SqsEndpointProvider.defaultProvider(),
+      SignedEndpoint resolved = SignedQueueCalls.resolve(SqsEndpointProvider.defaultProvider(),
           env.region(), env.sqsEndpoint()).orElseThrow();
       SignedQueueCalls direct = new SignedQueueCalls(new SignedRequests(vertx, http, env.credentials(), retries(),
-          resolved.scope(), Clock.systemUTC()), resolved.endpoint(), Duration.ofSeconds(10));
+          resolved.scope(), Clock.systemUTC()), resolved.url(), Duration.ofSeconds(10));
       List<SendMessageBatchRequestEntry> entries = List.of(entries().get(0),
           entries().get(1).toBuilder().delaySeconds(0).build());
 
@@ -248,10 +248,10 @@ class SignedQueueCallsTest {
   }
 
   private static SignedQueueCalls direct(HttpServer server) {
-    SignedQueueCalls.Resolved resolved = SignedQueueCalls.resolve(SqsEndpointProvider.defaultProvider(),
+    SignedEndpoint resolved = SignedQueueCalls.resolve(SqsEndpointProvider.defaultProvider(),
         Region.US_EAST_1, Optional.of(URI.create("http://127.0.0.1:" + server.actualPort()))).orElseThrow();
     return new SignedQueueCalls(new SignedRequests(vertx, http, CREDENTIALS, retries(), resolved.scope(),
-        Clock.systemUTC()), resolved.endpoint(), Duration.ofSeconds(10));
+        Clock.systemUTC()), resolved.url(), Duration.ofSeconds(10));
   }
 
   /** The SQS client's own retry strategy. */

@@ -1,9 +1,7 @@
 package io.asynccatalog.aws;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +31,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,15 +53,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VertxSdkHttpClientTest {
   private static Vertx vertx;
-  private HttpServer server;
+  private ScriptedServer server;
   private volatile Consumer<HttpServerRequest> respond;
-  private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger closedConnections = new AtomicInteger();
+  private Queue<ScriptedServer.Received> received;
+  private AtomicInteger closedConnections;
   private VertxSdkHttpClient http;
   private S3AsyncClient s3;
   private final AtomicReference<SdkHttpRequest> signed = new AtomicReference<>();
-
-  record Received(String method, String uri, MultiMap headers, byte[] body) {}
 
   @BeforeAll
   static void startVertx() {
@@ -77,14 +73,9 @@ class VertxSdkHttpClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = vertx.createHttpServer()
-        .connectionHandler(connection -> connection.closeHandler(v -> closedConnections.incrementAndGet()))
-        .requestHandler(request -> request.body().onSuccess(body -> {
-          received.add(new Received(request.method().name(), request.uri(),
-              MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body.getBytes()));
-          respond.accept(request);
-        }));
-    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = ScriptedServer.start(vertx, request -> respond.accept(request));
+    received = server.received;
+    closedConnections = server.closedConnections;
     http = new VertxSdkHttpClient(vertx, 8, Duration.ofSeconds(2), Duration.ofSeconds(10));
     s3 = client(Duration.ofSeconds(10));
   }
@@ -93,7 +84,7 @@ class VertxSdkHttpClientTest {
     return S3AsyncClient.builder()
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("key", "secret")))
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.actualPort()))
+        .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
         .forcePathStyle(true)
         .httpClient(http)
         .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
@@ -111,7 +102,7 @@ class VertxSdkHttpClientTest {
   void stop() throws Exception {
     s3.close();
     http.close();
-    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.close();
   }
 
   @Test
@@ -129,7 +120,7 @@ class VertxSdkHttpClientTest {
         .get(10, TimeUnit.SECONDS);
 
     assertEquals("\"abc123\"", response.eTag(), "a response header reaches the SDK");
-    Received got = received.poll();
+    ScriptedServer.Received got = received.poll();
     SdkHttpRequest sent = signed.get();
     assertEquals("PUT", got.method());
     assertEquals(sent.encodedPath(), got.uri().replaceFirst("\\?.*", ""), "the path as signed, still encoded");
