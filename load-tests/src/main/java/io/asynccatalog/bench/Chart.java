@@ -1,5 +1,7 @@
 package io.asynccatalog.bench;
 
+import io.vertx.core.json.JsonObject;
+
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -16,7 +18,8 @@ import java.util.Properties;
  * Draws the benchmark chart (PNG, headless Java2D), for each mode: the sustained rate (products stored per second
  * under an open-model load the pipeline keeps up with) against the local servers' ceiling, the service's CPU per
  * product end to end, and POST and accept-to-stored p99 at the sustained rate. Bars are on a log scale: bulk requests
- * are an order of magnitude apart from single ones. Usage: Chart results.properties out.png
+ * are an order of magnitude apart from single ones. Usage: Chart results.json out.png (or an older run's
+ * results.properties).
  */
 public final class Chart {
   private static final String[] MODES = {"per_product", "batched", "naive", "packed", "packed_batched", "bulk",
@@ -32,11 +35,52 @@ public final class Chart {
   private Chart() {}
 
   public static void main(String[] args) throws Exception {
-    System.setProperty("java.awt.headless", "true");
+    if (args[0].endsWith(".json")) {
+      draw(new JsonObject(Files.readString(Path.of(args[0]))), Path.of(args[1]));
+      return;
+    }
     Properties results = new Properties();
     try (FileReader in = new FileReader(args[0])) {
       results.load(in);
     }
+    draw(results, Path.of(args[1]));
+  }
+
+  /** The chart of a run's JSON results. */
+  static void draw(JsonObject json, Path out) throws java.io.IOException {
+    Properties results = new Properties();
+    results.setProperty("date", json.getString("date"));
+    results.setProperty("cores", String.valueOf(json.getValue("cores")));
+    JsonObject modes = json.getJsonObject("modes", new JsonObject());
+    for (String mode : modes.fieldNames()) {
+      JsonObject m = modes.getJsonObject(mode);
+      JsonObject sustained = m.getJsonObject("sustained", new JsonObject());
+      // the chart's keys: per_product_…, batched_… (the mode "batched-reports")
+      String key = mode.replaceAll("-reports$", "").replace('-', '_');
+      put(results, key + "_rate", m.getValue("rate"));
+      put(results, key + "_cpu_us", m.getValue("cpuUs"));
+      put(results, key + "_ceiling", m.getValue("ceiling"));
+      put(results, key + "_sustained_rate", sustained.getValue("rate"));
+      put(results, key + "_sustained_cpu_us", sustained.getValue("cpuUs"));
+      put(results, key + "_sustained_post_p99_ms", p99(sustained.getString("postMs")));
+      put(results, key + "_sustained_lag_p99_ms", p99(sustained.getString("lagMs")));
+    }
+    draw(results, out);
+  }
+
+  private static void put(Properties results, String key, Object value) {
+    if (value != null) {
+      results.setProperty(key, value.toString());
+    }
+  }
+
+  /** The p99 of a "p50/p99" figure. */
+  private static String p99(String both) {
+    return both == null || !both.contains("/") ? null : both.substring(both.indexOf('/') + 1);
+  }
+
+  private static void draw(Properties results, Path out) throws java.io.IOException {
+    System.setProperty("java.awt.headless", "true");
     int width = 1600;
     int height = 500;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -67,7 +111,6 @@ public final class Chart {
       g.drawString(LABELS[i], x + 22, y + 13);
     }
     g.dispose();
-    Path out = Path.of(args[1]);
     Files.createDirectories(out.toAbsolutePath().getParent());
     ImageIO.write(image, "png", out.toFile());
   }

@@ -15,8 +15,11 @@ public final class CreateDatabase {
   private CreateDatabase() {}
 
   public static void main(String[] args) throws Exception {
-    int port = Integer.parseInt(args[0]);
-    String name = args[1];
+    create(Integer.parseInt(args[0]), args[1]);
+    System.out.println("created database " + args[1]);
+  }
+
+  static void create(int port, String name) throws Exception {
     if (!name.matches("[a-z0-9_]{1,60}")) {
       throw new IllegalArgumentException("a database name of lower-case letters, digits and _: " + name);
     }
@@ -26,7 +29,6 @@ public final class CreateDatabase {
           .setDatabase("postgres").setUser("postgres")).using(vertx).build();
       client.query("CREATE DATABASE " + name).execute().await(60, TimeUnit.SECONDS);
       client.close().await(10, TimeUnit.SECONDS);
-      System.out.println("created database " + name);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

@@ -17,18 +17,26 @@ public final class DeleteQueues {
   private DeleteQueues() {}
 
   public static void main(String[] args) {
-    try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(args[0])).region(Region.US_EAST_1)
+    for (String line : delete(args[0], java.util.Arrays.asList(args).subList(1, args.length))) {
+      System.out.println(line);
+    }
+  }
+
+  /** Deletes the named queues; one line per queue: "deleted queue NAME" or "no queue NAME". */
+  static java.util.List<String> delete(String sqsUrl, java.util.List<String> names) {
+    java.util.List<String> done = new java.util.ArrayList<>();
+    try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(sqsUrl)).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("b", "b"))).build()) {
-      for (int i = 1; i < args.length; i++) {
-        String name = args[i];
+      for (String name : names) {
         try {
           String url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
           sqs.deleteQueue(b -> b.queueUrl(url));
-          System.out.println("deleted queue " + name);
+          done.add("deleted queue " + name);
         } catch (QueueDoesNotExistException e) {
-          System.out.println("no queue " + name);
+          done.add("no queue " + name);
         }
       }
     }
+    return done;
   }
 }
