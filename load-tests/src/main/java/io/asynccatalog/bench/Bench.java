@@ -51,8 +51,11 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     BenchSettings settings = BenchSettings.fromEnvironment(System.getenv());
     Path work = Files.createTempDirectory("bench");
+    Bench bench = new Bench(settings, work);
     try {
-      JsonObject results = new Bench(settings, work).run();
+      JsonObject results = bench.run();
+      // the local servers stop before their data goes: PostgreSQL stops by its data directory's postmaster.pid
+      bench.processes.stopAll();
       String name = "bench-" + results.getString("date") + (settings.tag().isEmpty() ? "" : "-" + settings.tag());
       Path out = Files.createDirectories(Path.of("load-tests/results"));
       Files.writeString(out.resolve(name + ".json"), results.encodePrettily() + "\n");
@@ -66,6 +69,7 @@ public final class Bench {
         Files.copy(out.resolve(name + ".png"), Path.of("docs/performance.png"), StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
+      bench.processes.stopAll();
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }

@@ -25,6 +25,12 @@ final class LocalServers {
   }
 
   static LocalServers start(Processes processes, Path work, String localJar) throws IOException, InterruptedException {
+    for (int port : new int[] {SQS_PORT, DYNAMODB_PORT, S3_PORT, POSTGRES_PORT, Service.PORT, Bench.RAW_PORT}) {
+      // something else on a port would be measured instead of the servers started here
+      if (Processes.listening(port)) {
+        throw new IllegalStateException("port " + port + " is in use: is another benchmark still running?");
+      }
+    }
     Path dataDir = work.resolve("emulators");
     Process process = processes.start(List.of("java", "-Xmx1g", "-jar", localJar, "emulators", "sqs", "dynamodb",
             "s3", "postgres"),

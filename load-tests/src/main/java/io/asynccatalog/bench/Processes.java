@@ -36,7 +36,8 @@ final class Processes {
     started.remove(process);
   }
 
-  private synchronized void stopAll() {
+  /** Stops every process still running, the local servers too (which stop their PostgreSQL first). */
+  synchronized void stopAll() {
     for (Process process : started) {
       process.destroy();
     }
@@ -50,6 +51,7 @@ final class Processes {
         return;
       }
     }
+    started.clear();
   }
 
   static boolean listening(int port) {
