@@ -67,6 +67,7 @@ final class EndToEnd {
       long c1 = service.cpuTicks();
       long e1 = servers.ticks();
       long j1 = Proc.jitTicks(service.pid());
+      long rssNow = Proc.rssMb(service.pid());
       Scrape after = service.scrape();
 
       double window = (t1 - t0) / 1e9;
@@ -84,13 +85,15 @@ final class EndToEnd {
           // the JIT compilers' share of the window's CPU, after the warm-up rounds: what a service running for
           // hours no longer pays
           .put("jitPercent", c1 > c0 ? Math.round(100.0 * (j1 - j0) / (c1 - c0)) : 0)
+          // the same without the JIT compilers' threads: nearer what a service running for hours pays
+          .put("cpuWithoutJitUs", round(Proc.seconds(c1 - c0 - (j1 - j0)) * 1e6 / stored, 1))
           .put("loadRate", Math.round(storedDuringLoad / loadWindow))
           .put("drainRate", Math.round(storedDuringDrain / drainWindow))
           // packed modes may keep up during the load: then nothing is left to drain
           .put("drainCpuUs", storedDuringDrain > 0 ? round(Proc.seconds(c1 - cm) * 1e6 / storedDuringDrain, 1) : null)
           .put("lagP50s", finite(after.buckets(LAG).quantileSince(before.buckets(LAG), 0.5)))
           .put("lagP99s", finite(after.buckets(LAG).quantileSince(before.buckets(LAG), 0.99)))
-          .put("rssMb", Proc.rssPeakMb(service.pid()))
+          .put("rssMb", Proc.rssPeakMb(service.pid())).put("rssEndMb", rssNow)
           .put("ingestRate", Math.round((loaded.accepted() - before.accepted()) / loadWindow))
           .put("postsPerSecond", load.rps()).put("non2xx", load.non2xx())
           .put("sqsRequestsPerProduct", round((after.sqsRequests() - before.sqsRequests()) / stored, 4))

@@ -84,6 +84,7 @@ public final class MarkdownReport {
         .append(":\n\n").append(transportsTable());
     md.append("\nThe targets, from every measurement of the defaults in this run (the defaults and the defaults "
         + "again, every round):\n\n").append(targetsTable());
+    md.append('\n').append(memoryTable());
     md.append('\n').append(halfRatesTable());
     failures(md);
     return md.toString();
@@ -217,7 +218,9 @@ public final class MarkdownReport {
    */
   private String targetsTable() {
     StringBuilder md = new StringBuilder("| path | target | the defaults' CPU per product, each measurement | "
-        + "lowest / mean / highest | verdict | peak RSS (the bulk target: 384 MB) |\n|---|---|---|---|---|---|\n");
+        + "lowest / mean / highest | verdict | without the JIT compilers' CPU: each measurement, verdict "
+        + "| peak RSS, and at the window's end (the bulk target: 384 MB) |\n"
+        + "|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, Integer> path : Modes.TARGET_PATHS.entrySet()) {
       List<JsonObject> runs = new java.util.ArrayList<>(runs(mode(path.getKey())));
       runs.addAll(runs(mode(path.getKey() + "-again")));
@@ -236,10 +239,41 @@ public final class MarkdownReport {
       md.append("| ").append(label(path.getKey())).append(" | ≤ ").append(target).append(" µs | ")
           .append(String.join(", ", java.util.Arrays.stream(cpu).mapToObj(c -> num(c)).toList())).append(" | ")
           .append(num(low)).append(" / ").append(String.format("%.1f", mean)).append(" / ").append(num(high))
-          .append(" | ").append(verdict).append(" | ")
-          .append(String.join(", ", runs.stream().map(r -> num(r.getValue("rssMb"))).toList())).append(" MB |\n");
+          .append(" | ").append(verdict).append(" | ").append(withoutJit(runs, target)).append(" | ")
+          .append(String.join(", ", runs.stream().map(r -> num(r.getValue("rssMb"))
+              + (r.getValue("rssEndMb") == null ? "" : " (" + num(r.getValue("rssEndMb")) + ")")).toList()))
+          .append(" MB |\n");
     }
     return md.toString();
+  }
+
+  /** The CPU per product without the JIT compilers' threads, each measurement, and how many meet the target. */
+  private static String withoutJit(List<JsonObject> runs, int target) {
+    List<Double> cpu = runs.stream().filter(r -> r.getValue("cpuWithoutJitUs") != null)
+        .map(r -> r.getDouble("cpuWithoutJitUs")).toList();
+    if (cpu.isEmpty()) {
+      return "-";
+    }
+    long met = cpu.stream().filter(c -> c <= target).count();
+    return String.join(", ", cpu.stream().map(MarkdownReport::num).toList()) + " µs: met in " + met + " of "
+        + cpu.size();
+  }
+
+  /** The bulk path's memory against the target of 384 MB, with each setting's CPU per product. */
+  private String memoryTable() {
+    StringBuilder md = new StringBuilder("| the bulk path's memory (target: RSS ≤ 384 MB) | products/s | service CPU "
+        + "per product | peak RSS | RSS at the window's end |\n|---|---|---|---|---|\n");
+    boolean any = false;
+    for (String name : Modes.MEMORY) {
+      for (JsonObject r : runs(mode(name))) {
+        any = true;
+        md.append("| ").append(label(name)).append(r.containsKey("round") && !r.getValue("round").equals(1)
+                ? " (round " + r.getValue("round") + ")" : "").append(" | ").append(num(r.getValue("rate")))
+            .append(" | ").append(num(r.getValue("cpuUs"))).append(" µs | ").append(num(r.getValue("rssMb")))
+            .append(" MB | ").append(num(r.getValue("rssEndMb"))).append(" MB |\n");
+      }
+    }
+    return any ? md.toString() : "";
   }
 
   private String halfRatesTable() {

@@ -3,8 +3,8 @@ package io.asynccatalog.bench;
 import java.util.List;
 
 /**
- * One end-to-end mode: a service started with these settings ({@code KEY=VALUE}, later ones win), loaded by wrk
- * with its load, then drained.
+ * One end-to-end mode: a service started with these settings ({@code KEY=VALUE} environment variables, later ones
+ * win, and JVM options such as {@code -Xmx208m}), loaded by wrk with its load, then drained.
  *
  * @param ceiling the EmulatorCeiling figures for the same calls ({@code pipeline_<ceiling>_per_s} and
  *                {@code drain_<ceiling>_per_s}), or null where no loop makes them

@@ -25,8 +25,8 @@ final class Modes {
       new Variant("netty", "the SDK on its Netty client",
           List.of("CATALOG_AWS_HTTP_CLIENT=netty", "CATALOG_AWS_CALLS=sdk")),
       new Variant("crt", "the SDK on CRT", List.of("CATALOG_AWS_HTTP_CLIENT=crt", "CATALOG_AWS_CALLS=sdk")),
-      // the defaults repeated last, to show how far the order of the run moves a figure
-      new Variant("again", "the defaults again, last", List.of()));
+      // the defaults again after every variant, to show how far the order of the run moves a figure
+      new Variant("again", "the defaults again, after the variants", List.of()));
 
   private Modes() {}
 
@@ -60,6 +60,11 @@ final class Modes {
         }
       }
     }
+    // the bulk path's resident memory: glibc's malloc arenas capped at two, then also a smaller heap
+    modes.add(new Mode("bulk-batched-arena2", defaults.get(3).label() + ", MALLOC_ARENA_MAX=2", Load.BULK,
+        List.of("CATALOG_REPORT_MODE=batched", "MALLOC_ARENA_MAX=2"), null));
+    modes.add(new Mode("bulk-batched-xmx208", defaults.get(3).label() + ", MALLOC_ARENA_MAX=2 and -Xmx208m",
+        Load.BULK, List.of("CATALOG_REPORT_MODE=batched", "MALLOC_ARENA_MAX=2", "-Xmx208m"), null));
     Mode baseline = new Mode("bulk-batched-baseline", "bulk of " + n + ", batched reports: the baseline jar",
         Load.BULK, List.of("CATALOG_REPORT_MODE=batched"), null, false, true).withSettings(bench.baselineSettings());
     if (bench.baselineJar() != null) {
@@ -107,6 +112,10 @@ final class Modes {
       List.of("per-product-vertx", "batched-vertx"),
       List.of("packed", "packed-batched", "bulk", "bulk-batched", "postgres-packed", "postgres-packed-batched",
           "postgres-bulk", "postgres-bulk-batched"));
+
+  /** The bulk path's memory: the defaults against the settings that lower its resident memory. */
+  static final List<String> MEMORY = List.of("bulk-batched", "bulk-batched-again", "bulk-batched-arena2",
+      "bulk-batched-xmx208");
 
   /** The versioned writes' table, each against the bulk creates of the same store. */
   static final List<String> WRITES = List.of("bulk-batched-baseline", "bulk-batched-put-item", "bulk-upserts",

@@ -50,12 +50,21 @@ final class Proc {
 
   /** Peak resident memory (VmHWM) in MB. */
   static long rssPeakMb(long pid) {
+    return statusMb(pid, "VmHWM:");
+  }
+
+  /** Resident memory now (VmRSS) in MB: what a container's memory limit weighs, where the peak was a moment's. */
+  static long rssMb(long pid) {
+    return statusMb(pid, "VmRSS:");
+  }
+
+  private static long statusMb(long pid, String field) {
     String status = read(Path.of("/proc", Long.toString(pid), "status"));
     if (status == null) {
       return 0;
     }
     for (String line : status.split("\n")) {
-      if (line.startsWith("VmHWM:")) {
+      if (line.startsWith(field)) {
         return Math.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
       }
     }

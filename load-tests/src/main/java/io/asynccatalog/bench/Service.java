@@ -53,7 +53,12 @@ final class Service {
     env.put("CATALOG_IDEMPOTENCY_TABLE_NAME", "t-" + name + "-keys");
     env.put("CATALOG_BUCKET_NAME", "r-" + name);
     env.put("CATALOG_LOG_LEVEL", "WARN");
+    List<String> jvmOptions = new ArrayList<>();
     for (String setting : settings) {
+      if (setting.startsWith("-")) { // a JVM option of this mode's, after the run's (the last of a kind wins)
+        jvmOptions.add(setting);
+        continue;
+      }
       int eq = setting.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("a setting is KEY=VALUE, not " + setting);
@@ -63,6 +68,7 @@ final class Service {
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(BenchSettings.words(bench.heap()));
     command.addAll(BenchSettings.words(bench.jvm()));
+    command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar));
     Path log = work.resolve("service-" + name + ".log");
     Process process = processes.start(command, env, log);
