@@ -17,9 +17,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
@@ -51,7 +48,6 @@ import java.util.Queue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
@@ -153,24 +149,16 @@ class SignedBatchExecuteStatementTest {
   }
 
   private SdkHttpRequest sdkSigned(Region region, Optional<URI> override) {
-    AtomicReference<SdkHttpRequest> signed = new AtomicReference<>();
+    SdkCapture capture = new SdkCapture();
     DynamoDbAsyncClientBuilder builder = DynamoDbAsyncClient.builder()
         .region(region)
         .credentialsProvider(CREDENTIALS)
         .httpClient(http) // never reached: the request is captured before
-        .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            signed.set(context.httpRequest());
-            throw new IllegalStateException("captured, not sent");
-          }
-        }));
+        .overrideConfiguration(o -> o.addExecutionInterceptor(capture));
     override.ifPresent(builder::endpointOverride);
     try (DynamoDbAsyncClient dynamoDb = builder.build()) {
-      assertThrows(ExecutionException.class, () -> dynamoDb.batchExecuteStatement(b -> b.statements(statements()))
-          .get());
+      return capture.signed(() -> dynamoDb.batchExecuteStatement(b -> b.statements(statements())));
     }
-    return signed.get();
   }
 
   /** Against the local DynamoDB server: each statement's answer, errors and old items included, in the SDK's model. */

@@ -18,9 +18,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
@@ -46,7 +43,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -142,25 +138,18 @@ class SignedPutObjectTest {
 
   /** The request the S3 client signs for this put, captured just before it would be sent, then abandoned. */
   private static SdkHttpRequest sdkSigned(VertxSdkHttpClient http, Endpoint endpoint, String bucket, String key, byte[] content, String crc32) {
-    AtomicReference<SdkHttpRequest> signed = new AtomicReference<>();
+    SdkCapture capture = new SdkCapture();
     S3AsyncClientBuilder builder = S3AsyncClient.builder()
         .region(endpoint.region())
         .credentialsProvider(CREDENTIALS)
         .httpClient(http) // never reached: the request is captured before
         .forcePathStyle(endpoint.pathStyle())
-        .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            signed.set(context.httpRequest());
-            throw new IllegalStateException("captured, not sent");
-          }
-        }));
+        .overrideConfiguration(o -> o.addExecutionInterceptor(capture));
     endpoint.override().ifPresent(builder::endpointOverride);
     try (S3AsyncClient s3 = builder.build()) {
-      assertThrows(ExecutionException.class, () -> s3.putObject(b -> b.bucket(bucket).key(key)
-          .contentType("application/json").checksumCRC32(crc32), AsyncRequestBody.fromBytes(content)).get());
+      return capture.signed(() -> s3.putObject(b -> b.bucket(bucket).key(key)
+          .contentType("application/json").checksumCRC32(crc32), AsyncRequestBody.fromBytes(content)));
     }
-    return signed.get();
   }
 
   @Test

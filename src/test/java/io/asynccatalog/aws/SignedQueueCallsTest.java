@@ -12,9 +12,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -42,7 +39,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,23 +132,16 @@ class SignedQueueCallsTest {
 
   private static SdkHttpRequest sdkSigned(Region region, Optional<URI> override,
                                           java.util.function.Function<SqsAsyncClient, java.util.concurrent.CompletableFuture<?>> call) {
-    AtomicReference<SdkHttpRequest> signed = new AtomicReference<>();
+    SdkCapture capture = new SdkCapture();
     SqsAsyncClientBuilder builder = SqsAsyncClient.builder()
         .region(region)
         .credentialsProvider(CREDENTIALS)
         .httpClient(http) // never reached: the request is captured before
-        .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            signed.set(context.httpRequest());
-            throw new IllegalStateException("captured, not sent");
-          }
-        }));
+        .overrideConfiguration(o -> o.addExecutionInterceptor(capture));
     override.ifPresent(builder::endpointOverride);
     try (SqsAsyncClient sqs = builder.build()) {
-      assertThrows(ExecutionException.class, () -> call.apply(sqs).get());
+      return capture.signed(() -> call.apply(sqs));
     }
-    return signed.get();
   }
 
   /** The MD5 the SQS client checks, computed as SQS computes it (a value SQS answered for this attribute). */
