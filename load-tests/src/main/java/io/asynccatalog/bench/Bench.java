@@ -54,8 +54,6 @@ public final class Bench {
     Bench bench = new Bench(settings, work);
     try {
       JsonObject results = bench.run();
-      // the local servers stop before their data goes: PostgreSQL stops by its data directory's postmaster.pid
-      bench.processes.stopAll();
       String name = "bench-" + results.getString("date") + (settings.tag().isEmpty() ? "" : "-" + settings.tag());
       Path out = Files.createDirectories(Path.of("load-tests/results"));
       Files.writeString(out.resolve(name + ".json"), results.encodePrettily() + "\n");
@@ -69,6 +67,7 @@ public final class Bench {
         Files.copy(out.resolve(name + ".png"), Path.of("docs/performance.png"), StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
+      // the local servers stop before their data goes: PostgreSQL stops by its data directory's postmaster.pid
       bench.processes.stopAll();
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
