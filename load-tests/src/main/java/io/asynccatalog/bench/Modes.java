@@ -65,6 +65,9 @@ final class Modes {
         List.of("CATALOG_REPORT_MODE=batched", "MALLOC_ARENA_MAX=2"), null));
     modes.add(new Mode("bulk-batched-xmx208", defaults.get(3).label() + ", MALLOC_ARENA_MAX=2 and -Xmx208m",
         Load.BULK, List.of("CATALOG_REPORT_MODE=batched", "MALLOC_ARENA_MAX=2", "-Xmx208m"), null));
+    // batched reports with fuller store groups: a partial group waits up to 100 ms for more received messages
+    modes.add(new Mode("packed-batched-linger100", defaults.get(1).label() + ", CATALOG_SAVE_LINGER_MS=100",
+        Load.SINGLE, List.of("CATALOG_REPORT_MODE=batched", "CATALOG_SAVE_LINGER_MS=100"), null));
     Mode baseline = new Mode("bulk-batched-baseline", "bulk of " + n + ", batched reports: the baseline jar",
         Load.BULK, List.of("CATALOG_REPORT_MODE=batched"), null, false, true).withSettings(bench.baselineSettings());
     if (bench.baselineJar() != null) {
