@@ -65,6 +65,13 @@ final class Modes {
         List.of("CATALOG_REPORT_MODE=batched", "MALLOC_ARENA_MAX=2"), null));
     modes.add(new Mode("bulk-batched-xmx208", defaults.get(3).label() + ", MALLOC_ARENA_MAX=2 and -Xmx208m",
         Load.BULK, List.of("CATALOG_REPORT_MODE=batched", "MALLOC_ARENA_MAX=2", "-Xmx208m"), null));
+    // the bulk path's resident memory at -Xmx256m with a small initial heap, so that the heap grows to what the path
+    // needs: on a machine of more than 16 GB the JVM starts at 1/64 of it, that is at -Xmx, and the tenured space
+    // fills with promoted garbage up to its whole size before a full collection touches every page of it
+    modes.add(new Mode("bulk-batched-xms32", defaults.get(3).label() + ", -Xms32m", Load.BULK,
+        List.of("CATALOG_REPORT_MODE=batched", "-Xms32m"), null));
+    modes.add(new Mode("bulk-batched-young64", defaults.get(3).label() + ", -Xms96m -Xmn64m", Load.BULK,
+        List.of("CATALOG_REPORT_MODE=batched", "-Xms96m", "-Xmn64m"), null));
     // batched reports with fuller store groups: a partial group waits up to 100 ms for more received messages
     modes.add(new Mode("packed-batched-linger100", defaults.get(1).label() + ", CATALOG_SAVE_LINGER_MS=100",
         Load.SINGLE, List.of("CATALOG_REPORT_MODE=batched", "CATALOG_SAVE_LINGER_MS=100"), null));
@@ -118,7 +125,7 @@ final class Modes {
 
   /** The bulk path's memory: the defaults against the settings that lower its resident memory. */
   static final List<String> MEMORY = List.of("bulk-batched", "bulk-batched-again", "bulk-batched-arena2",
-      "bulk-batched-xmx208");
+      "bulk-batched-xmx208", "bulk-batched-xms32", "bulk-batched-young64");
 
   /** The versioned writes' table, each against the bulk creates of the same store. */
   static final List<String> WRITES = List.of("bulk-batched-baseline", "bulk-batched-put-item", "bulk-upserts",
