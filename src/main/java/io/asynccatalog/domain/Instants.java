@@ -1,11 +1,14 @@
 package io.asynccatalog.domain;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 
 /**
  * ISO-8601 text of instants, and back, exactly as {@link Instant#toString} and {@link Instant#parse}. Every product
  * carries three instants through the queue and the store, and the JDK's formatter took about 6 % of the service's
- * CPU on single POSTs: the UTC shape of years 1970 to 9999 is written and read here by arithmetic, and anything else
+ * CPU on single POSTs: the UTC shape of years 1970 to 9999 is written and read here digit by digit, and anything else
  * goes to the JDK. The last instant per thread is remembered too: the products of a bulk request share one acceptance
  * time, and a stored group one storing time.
  */
@@ -17,6 +20,8 @@ public final class Instants {
   /** 9999-12-31T23:59:59Z: the last second with a four-digit year, which ISO-8601 writes without a sign. */
   private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
   private static final int SECONDS_PER_DAY = 86_400;
+  private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+      1_000_000_000};
 
   private Instants() {}
 
@@ -50,23 +55,13 @@ public final class Instants {
     // as ISO_INSTANT: no fraction, or the fraction in as few groups of three digits as it needs
     int fraction = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
     char[] out = new char[20 + (fraction == 0 ? 0 : fraction + 1)];
-    long days = seconds / SECONDS_PER_DAY;
+    LocalDate date = LocalDate.ofEpochDay(seconds / SECONDS_PER_DAY);
     int secondOfDay = (int) (seconds % SECONDS_PER_DAY);
-    // days to a civil date (H. Hinnant's algorithm), for days since 1970-01-01 that are not negative
-    long z = days + 719_468;
-    long era = z / 146_097;
-    int dayOfEra = (int) (z - era * 146_097);
-    int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    int shiftedMonth = (5 * dayOfYear + 2) / 153;
-    int day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
-    int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-    int year = (int) (yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
-    digits(out, 0, year, 4);
+    digits(out, 0, date.getYear(), 4);
     out[4] = '-';
-    digits(out, 5, month, 2);
+    digits(out, 5, date.getMonthValue(), 2);
     out[7] = '-';
-    digits(out, 8, day, 2);
+    digits(out, 8, date.getDayOfMonth(), 2);
     out[10] = 'T';
     digits(out, 11, secondOfDay / 3_600, 2);
     out[13] = ':';
@@ -76,7 +71,7 @@ public final class Instants {
     int end = 19;
     if (fraction > 0) {
       out[end++] = '.';
-      digits(out, end, nanos / pow10(9 - fraction), fraction);
+      digits(out, end, nanos / POW10[9 - fraction], fraction);
       end += fraction;
     }
     out[end] = 'Z';
@@ -98,31 +93,14 @@ public final class Instants {
     int second = number(text, 17, 2);
     int fraction = length == 20 ? 0 : number(text, 20, length - 21);
     // a leap second, an impossible date or a character that is no digit: the JDK decides, and words the error
-    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month) || hour < 0
-        || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))
+        || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
       return Instant.parse(text);
     }
-    long seconds = daysSinceEpoch(year, month, day) * SECONDS_PER_DAY + hour * 3_600L + minute * 60L + second;
-    int nanos = length == 20 ? 0 : fraction * pow10(9 - (length - 21));
+    long seconds = LocalDate.of(year, month, day).toEpochDay() * SECONDS_PER_DAY
+        + hour * 3_600L + minute * 60L + second;
+    int nanos = length == 20 ? 0 : fraction * POW10[9 - (length - 21)];
     return Instant.ofEpochSecond(seconds, nanos);
-  }
-
-  /** Days from 1970-01-01 to this civil date (H. Hinnant's algorithm). */
-  private static long daysSinceEpoch(int year, int month, int day) {
-    int y = month <= 2 ? year - 1 : year;
-    int era = y / 400;
-    int yearOfEra = y - era * 400;
-    int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146_097L + dayOfEra - 719_468;
-  }
-
-  private static int lengthOfMonth(int year, int month) {
-    return switch (month) {
-      case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-      case 4, 6, 9, 11 -> 30;
-      default -> 31;
-    };
   }
 
   /** The decimal number of these ASCII digits; -1 if one is not a digit. */
@@ -143,13 +121,5 @@ public final class Instants {
       out[i] = (char) ('0' + value % 10);
       value /= 10;
     }
-  }
-
-  private static int pow10(int exponent) {
-    int value = 1;
-    for (int i = 0; i < exponent; i++) {
-      value *= 10;
-    }
-    return value;
   }
 }
